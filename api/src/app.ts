@@ -1,0 +1,43 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { AppDeps, AppEnv } from './context.js';
+import { ApiError } from './errors.js';
+import { handleError } from './problem.js';
+import { apiRouter } from './router.js';
+import { healthRoutes } from './routes/health.js';
+import { itemsRoutes } from './routes/items.js';
+
+/** Builds the whole application: the API under `/api` and the web app at `/`. */
+export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>();
+  app.onError(handleError);
+
+  const api = apiRouter();
+  api.route('/', healthRoutes(deps));
+  api.route('/', itemsRoutes(deps));
+  api.doc('/openapi.json', {
+    openapi: '3.0.3',
+    info: { title: 'Gimpo asset map API (김포시 자산 지도)', version: '0.1.0' },
+    servers: [{ url: '/api' }],
+  });
+  api.notFound((c) => {
+    throw ApiError.notFound(`No route ${c.req.method} ${c.req.path}`);
+  });
+  app.route('/api', api);
+
+  const root = path.relative(process.cwd(), deps.config.webDistDir) || '.';
+  if (fs.existsSync(deps.config.webDistDir)) {
+    app.use('/assets/*', async (c, next) => {
+      await next();
+      if (c.res.ok) c.res.headers.set('Cache-Control', 'public, max-age=31536000, immutable');
+    });
+    app.use('/*', serveStatic({ root }));
+    app.get('*', serveStatic({ root, path: 'index.html' }));
+  } else {
+    app.get('/', (c) => c.text('The web app is not built: run `npm run build:web` (npm start does it).', 503));
+  }
+  app.notFound((c) => handleError(ApiError.notFound(`No page ${c.req.path}`), c));
+  return app;
+}

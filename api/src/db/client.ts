@@ -1,0 +1,173 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { postgis } from '@electric-sql/pglite-postgis';
+import { Kysely } from 'kysely';
+import { PostgresJSDialect } from 'kysely-postgres-js';
+import postgres from 'postgres';
+import type { Config } from '../config.js';
+import { StartupError } from '../errors.js';
+import { PGliteDialect } from './pglite-dialect.js';
+import type { Database } from './schema.js';
+
+/** Which engine a database handle talks to. */
+export type Backend = 'pglite' | 'postgres';
+
+/** An open database: the Kysely instance every query goes through, and how to close it. */
+export interface Db {
+  kysely: Kysely<Database>;
+  backend: Backend;
+  /** Kysely instances for reads (replicas when configured, else the primary). */
+  readers: Kysely<Database>[];
+  close(): Promise<void>;
+}
+
+const INT8 = 20;
+const DATE = 1082;
+
+/** Opens the database named by the configuration: PostgreSQL when `databaseUrl` is set, else PGlite. */
+export async function openDb(config: Config): Promise<Db> {
+  if (config.databaseUrl) return openPostgres(config.databaseUrl, config);
+  return openPGlite(config.dataDir);
+}
+
+function postgresClient(url: string, config: Config) {
+  return postgres(url, {
+    max: config.poolSize,
+    connect_timeout: 5,
+    idle_timeout: 60,
+    onnotice: () => {},
+    types: {
+      int8: { to: INT8, from: [INT8], serialize: (x: number) => String(x), parse: (x: string) => Number(x) },
+      date: { to: DATE, from: [DATE], serialize: (x: string) => x, parse: (x: string) => x },
+    },
+    connection: { application_name: 'gimpo-map' },
+  });
+}
+
+async function openPostgres(url: string, config: Config): Promise<Db> {
+  const client = postgresClient(url, config);
+  try {
+    await client`select 1`;
+  } catch (err) {
+    await client.end({ timeout: 1 }).catch(() => {});
+    throw new StartupError(
+      `cannot reach PostgreSQL at ${redact(url)} (${(err as Error).message}); check DATABASE_URL and that the server is running`,
+    );
+  }
+  const kysely = new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: client }) });
+  const readerClients = config.databaseReadUrls.map((u) => postgresClient(u, config));
+  const readers = readerClients.length
+    ? readerClients.map((c) => new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: c }) }))
+    : [kysely];
+  return {
+    kysely,
+    backend: 'postgres',
+    readers,
+    async close() {
+      await Promise.all(readers.filter((r) => r !== kysely).map((r) => r.destroy()));
+      await kysely.destroy();
+    },
+  };
+}
+
+/** Hides the password of a connection URL for messages. */
+export function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable DATABASE_URL)';
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Takes `dataDir/server.lock` for this process; refuses when another live process holds it. */
+function lockDataDir(dataDir: string): () => void {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const lockFile = path.join(dataDir, 'server.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      return () => {
+        try {
+          if (fs.readFileSync(lockFile, 'utf8') === String(process.pid)) fs.unlinkSync(lockFile);
+        } catch {
+          /* already gone */
+        }
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new StartupError(`cannot write to data folder ${dataDir} (${(err as Error).message}); set DATA_DIR to a writable folder`);
+      }
+      const holder = Number(fs.readFileSync(lockFile, 'utf8').trim());
+      if (holder && holder !== process.pid && pidAlive(holder)) {
+        throw new StartupError(
+          `data folder ${dataDir} is in use by another server (pid ${holder}); stop it first or set DATA_DIR to another folder`,
+        );
+      }
+      fs.rmSync(lockFile, { force: true }); // stale lock of a dead process
+    }
+  }
+  throw new StartupError(`cannot lock data folder ${dataDir}`);
+}
+
+async function openPGlite(dataDir: string): Promise<Db> {
+  const pgDir = path.join(dataDir, 'pgdata');
+  const unlock = lockDataDir(dataDir);
+  let pg: PGlite;
+  try {
+    if (fs.existsSync(pgDir) && fs.readdirSync(pgDir).length > 0 && !fs.existsSync(path.join(pgDir, 'PG_VERSION'))) {
+      throw new Error('PG_VERSION missing');
+    }
+    pg = await withTimeout(
+      PGlite.create({
+        dataDir: pgDir,
+        extensions: { postgis },
+        parsers: { [INT8]: (x: string) => Number(x), [DATE]: (x: string) => x },
+      }),
+      60_000,
+    );
+    await pg.query('select 1');
+  } catch (err) {
+    unlock();
+    throw new StartupError(
+      `the embedded database in ${pgDir} cannot be opened (${(err as Error).message}); it may be corrupt: move that folder aside to start afresh (the sample data reloads), or restore it from a backup`,
+    );
+  }
+  const kysely = new Kysely<Database>({ dialect: new PGliteDialect(pg) });
+  return {
+    kysely,
+    backend: 'pglite',
+    readers: [kysely],
+    async close() {
+      await kysely.destroy();
+      unlock();
+    },
+  };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out after ${ms / 1000} s`)), ms);
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+}

@@ -1,0 +1,43 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ZodError } from 'zod';
+import { ApiError, type FieldError } from './errors.js';
+
+/** The field errors of a failed zod validation, named as the client sent them. */
+export function zodFieldErrors(error: ZodError, prefix = ''): FieldError[] {
+  return error.issues.map((issue) => ({
+    field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || prefix || '(body)',
+    message: issue.message,
+  }));
+}
+
+/** Whether an error means the database cannot be reached right now. */
+function isDatabaseDown(err: unknown): boolean {
+  const code = (err as { code?: string } | undefined)?.code;
+  return (
+    code === 'ECONNREFUSED' ||
+    code === 'ECONNRESET' ||
+    code === 'CONNECTION_CLOSED' ||
+    code === 'CONNECTION_ENDED' ||
+    code === 'CONNECT_TIMEOUT' ||
+    code === 'CONNECTION_DESTROYED' ||
+    code === '57P01' || // admin_shutdown
+    code === '57P03' // cannot_connect_now
+  );
+}
+
+/** Renders any thrown error as application/problem+json; unexpected errors are logged, not leaked. */
+export function handleError(err: Error, c: Context): Response {
+  let apiError: ApiError;
+  if (err instanceof ApiError) apiError = err;
+  else if (err instanceof HTTPException) {
+    apiError = new ApiError(err.status, err.message || 'Request failed');
+  } else if (isDatabaseDown(err)) {
+    apiError = new ApiError(503, 'The database is unavailable; try again shortly', { headers: { 'Retry-After': '5' } });
+  } else {
+    console.error(`[${new Date().toISOString()}] ${c.req.method} ${c.req.path}:`, err);
+    apiError = new ApiError(500, 'Unexpected server error; it has been logged');
+  }
+  const headers: Record<string, string> = { 'Content-Type': 'application/problem+json', ...(apiError.headers ?? {}) };
+  return new Response(JSON.stringify(apiError.toProblem(c.req.path)), { status: apiError.status, headers });
+}
