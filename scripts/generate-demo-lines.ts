@@ -37,14 +37,14 @@ const int = (lo: number, hi: number) => Math.floor(between(lo, hi + 1));
 
 type Area = Feature<MultiPolygon, Record<string, unknown>>;
 const areas = (JSON.parse(fs.readFileSync(AREAS, 'utf8')) as FeatureCollection<MultiPolygon>).features as Area[];
-const city = (JSON.parse(fs.readFileSync(CITY, 'utf8')) as FeatureCollection<MultiPolygon>).features[0];
+const city = (JSON.parse(fs.readFileSync(CITY, 'utf8')) as FeatureCollection<MultiPolygon>).features[0]!;
 const emd = (JSON.parse(fs.readFileSync(EMD, 'utf8')) as FeatureCollection<MultiPolygon>).features;
 const area = (key: string) => {
   const a = areas.find((x) => x.properties.key === key);
   if (!a) throw new Error(`no update area ${key}`);
   return a;
 };
-const r6 = (c: Position): Position => [Math.round(c[0] * 1e6) / 1e6, Math.round(c[1] * 1e6) / 1e6];
+const r6 = (c: Position): Position => [Math.round(c[0]! * 1e6) / 1e6, Math.round(c[1]! * 1e6) / 1e6];
 
 /** Uniform random point inside a polygon (rejection sampling in its bbox). */
 function randomPointIn(poly: Feature<MultiPolygon>): Position {
@@ -64,7 +64,7 @@ function walk(poly: Feature<MultiPolygon>, lengthM: number): Position[] {
     const pts: Position[] = [r6(randomPointIn(poly))];
     for (let i = 1; i < n; i++) {
       heading += between(-50, 50); // roads and pipes bend, they rarely zig-zag
-      pts.push(r6(turf.destination(pts[i - 1], step, heading, { units: 'kilometers' }).geometry.coordinates));
+      pts.push(r6(turf.destination(pts[i - 1]!, step, heading, { units: 'kilometers' }).geometry.coordinates));
     }
     const line = turf.lineString(pts);
     if (turf.booleanWithin(line, poly) && turf.booleanWithin(line, city)) return pts;
@@ -106,7 +106,7 @@ const randomDate = (from: string, to: string) => {
 const pick = (mix: Plan['mix']) => {
   let r = rand();
   for (const m of mix) if ((r -= m.weight) < 0) return m.facility;
-  return mix[mix.length - 1].facility;
+  return mix[mix.length - 1]!.facility;
 };
 
 const features: object[] = [];

@@ -26,21 +26,21 @@ function byName(name: string): Area {
   return f;
 }
 
-const round = (c: Position): Position => [Math.round(c[0] * 1e6) / 1e6, Math.round(c[1] * 1e6) / 1e6];
+const round = (c: Position): Position => [Math.round(c[0]! * 1e6) / 1e6, Math.round(c[1]! * 1e6) / 1e6];
 
 /** Union (if several), simplify, round to 6 decimals, return as a valid MultiPolygon. */
 function outline(parts: Area[]): MultiPolygon {
-  let g: Area = parts.length === 1 ? parts[0] : (turf.union(turf.featureCollection(parts)) as Area);
+  let g: Area = parts.length === 1 ? parts[0]! : (turf.union(turf.featureCollection(parts)) as Area);
   // union of adjacent polygons can leave slivers along shared edges: drop tiny holes/parts
   g = turf.simplify(g, { tolerance: TOLERANCE, highQuality: true, mutate: false });
   const polys: Position[][][] = g.geometry.type === 'Polygon' ? [g.geometry.coordinates] : g.geometry.coordinates;
   const cleaned = polys
     .map((rings) =>
       rings
-        .map((ring) => ring.map(round).filter((c, i, a) => i === 0 || c[0] !== a[i - 1][0] || c[1] !== a[i - 1][1]))
+        .map((ring) => ring.map(round).filter((c, i, a) => i === 0 || c[0] !== a[i - 1]![0] || c[1] !== a[i - 1]![1]))
         .filter((ring, i) => ring.length >= 4 && (i === 0 || turf.area(turf.polygon([ring])) > 10_000)),
     )
-    .filter((rings) => rings.length > 0 && rings[0].length >= 4 && turf.area(turf.polygon([rings[0]])) > 10_000);
+    .filter((rings) => rings.length > 0 && rings[0]!.length >= 4 && turf.area(turf.polygon([rings[0]!])) > 10_000);
   const mp = turf.multiPolygon(cleaned);
   if (!turf.booleanValid(mp)) throw new Error('outline is not valid after simplification');
   return mp.geometry;
