@@ -6,6 +6,7 @@ import type { AppDeps, AppEnv } from './context.js';
 import { ApiError } from './errors.js';
 import { handleError } from './problem.js';
 import { apiRouter } from './router.js';
+import { clientConfigRoutes } from './routes/client-config.js';
 import { healthRoutes } from './routes/health.js';
 import { itemsRoutes } from './routes/items.js';
 
@@ -17,6 +18,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const api = apiRouter();
   api.route('/', healthRoutes(deps));
   api.route('/', itemsRoutes(deps));
+  api.route('/', clientConfigRoutes(deps));
   api.doc('/openapi.json', {
     openapi: '3.0.3',
     info: { title: 'Gimpo asset map API (김포시 자산 지도)', version: '0.1.0' },
