@@ -9,9 +9,14 @@ import { apiRouter } from './router.js';
 import { clientConfigRoutes } from './routes/client-config.js';
 import { healthRoutes } from './routes/health.js';
 import { itemsRoutes } from './routes/items.js';
+import { createTileService } from './tiles/index.js';
 
-/** Builds the whole application: the API under `/api` and the web app at `/`. */
-export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+/**
+ * Builds the whole application: the API under `/api` and the web app at `/`. The tile service (and its
+ * cache) is created here unless given, so one cache is shared by every route of the app.
+ */
+export function createApp(base: Omit<AppDeps, 'tiles'> & Partial<Pick<AppDeps, 'tiles'>>): OpenAPIHono<AppEnv> {
+  const deps: AppDeps = { ...base, tiles: base.tiles ?? createTileService(base) };
   const app = new OpenAPIHono<AppEnv>();
   app.onError(handleError);
 

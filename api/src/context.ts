@@ -1,11 +1,14 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
+import type { TileService } from './tiles/index.js';
 
-/** What every route factory receives: the open database and the configuration. */
+/** What every route factory receives: the open database, the configuration and the app-wide tile service. */
 export interface AppDeps {
   db: Db;
   config: Config;
+  /** Vector tiles and their cache; write paths call `tiles.invalidate(collectionId, boxes)`. */
+  tiles: TileService;
 }
 
 /** Hono environment of the app (variables set by middleware). */
