@@ -3,8 +3,8 @@ import path from 'node:path';
 
 /** Folder of the migrated and seeded PGlite database that each test file copies. */
 export const PGLITE_TEMPLATE_DIR = path.join(os.tmpdir(), `gimpo-test-pglite-${process.env.USER ?? 'u'}`);
-/** Name of the migrated and seeded PostgreSQL template database. */
-export const PG_TEMPLATE_DB = 'gimpo_test_template';
+/** Name of the migrated and seeded PostgreSQL template database (per `USER`, like the PGlite template, so parallel runs do not clash). */
+export const PG_TEMPLATE_DB = `gimpo_test_template${process.env.USER ? `_${process.env.USER.replace(/\W/g, '_').toLowerCase()}` : ''}`;
 
 /** The PostgreSQL server the PostGIS suite uses (`TEST_DATABASE_URL`, then `DATABASE_URL`, then local trust). */
 export function postgresAdminUrl(): string {
