@@ -7,8 +7,14 @@ import { ApiError } from './errors.js';
 import { handleError } from './problem.js';
 import { apiRouter } from './router.js';
 import { clientConfigRoutes } from './routes/client-config.js';
+import { collectionsRoutes } from './routes/collections.js';
+import { conformanceRoutes } from './routes/conformance.js';
 import { healthRoutes } from './routes/health.js';
 import { itemsRoutes } from './routes/items.js';
+import { landingRoutes } from './routes/landing.js';
+import { searchRoutes } from './routes/search.js';
+import { statsRoutes } from './routes/stats.js';
+import { wifiRoutes } from './routes/wifi.js';
 import { createTileService } from './tiles/index.js';
 
 /**
@@ -22,12 +28,30 @@ export function createApp(base: Omit<AppDeps, 'tiles'> & Partial<Pick<AppDeps, '
 
   const api = apiRouter();
   api.route('/', healthRoutes(deps));
+  api.route('/', landingRoutes(deps));
+  api.route('/', conformanceRoutes(deps));
+  api.route('/', collectionsRoutes(deps));
   api.route('/', itemsRoutes(deps));
+  api.route('/', wifiRoutes(deps));
+  api.route('/', searchRoutes(deps));
+  api.route('/', statsRoutes(deps));
   api.route('/', clientConfigRoutes(deps));
   api.doc('/openapi.json', {
     openapi: '3.0.3',
-    info: { title: 'Gimpo asset map API (김포시 자산 지도)', version: '0.1.0' },
+    info: {
+      title: 'Gimpo asset map API (김포시 자산 지도)',
+      version: '0.1.0',
+      description:
+        'OGC API – Features (Part 1 core, GeoJSON, OpenAPI 3.0; Part 3 queryables) over the city layers, plus nearest Wi-Fi, search, statistics, tiles and staff writes.',
+    },
     servers: [{ url: '/api' }],
+    tags: [
+      { name: 'Capabilities', description: 'Landing page, conformance, collections, queryables' },
+      { name: 'Features', description: 'Features of each collection (GeoJSON or CSV)' },
+      { name: 'City', description: 'Nearest Wi-Fi and search' },
+      { name: 'Statistics', description: 'Survey coverage (Turf) and counts per 읍면동' },
+      { name: 'Service', description: 'Health' },
+    ],
   });
   api.notFound((c) => {
     throw ApiError.notFound(`No route ${c.req.method} ${c.req.path}`);

@@ -1,87 +1,140 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { COLLECTION_IDS, getCollection } from '../collections.js';
-import type { AppDeps } from '../context.js';
-import { apiRouter } from '../router.js';
-import { getFeature, listFeatures } from '../db/queries/features.js';
+import type { Context } from 'hono';
+import { type CollectionDef, COLLECTIONS, getCollection } from '../collections.js';
+import type { AppDeps, AppEnv } from '../context.js';
+import { getFeature, listFeatures, type StoredFeatureWithText } from '../db/queries/features.js';
 import { ApiError } from '../errors.js';
+import { featuresCsv } from '../ogc/csv.js';
+import { featureEtag, negotiate, notModified, weakEtag } from '../ogc/http.js';
+import { pageLinks } from '../ogc/links.js';
+import { filterValues, itemsQuerySchema, parseBbox, parseDatetime, rejectUnknownParams } from '../ogc/params.js';
+import { apiRouter } from '../router.js';
+
+export { parseBbox } from '../ogc/params.js';
 
 const GEOJSON = 'application/geo+json';
 
-const CollectionParam = z.object({
-  collectionId: z.enum(COLLECTION_IDS).openapi({ param: { name: 'collectionId', in: 'path' } }),
-});
-
-const ItemsQuery = z
+const FeatureCollection = z
   .object({
-    limit: z.coerce.number().int().min(1).max(10000).default(100).openapi({ description: 'Features per page (1–10000)' }),
-    offset: z.coerce.number().int().min(0).max(1e9).default(0).openapi({ description: 'Features to skip' }),
-    bbox: z
-      .string()
-      .optional()
-      .openapi({ description: 'minLon,minLat,maxLon,maxLat (CRS84)', example: '126.6,37.6,126.7,37.7' }),
+    type: z.literal('FeatureCollection'),
+    numberMatched: z.number().int(),
+    numberReturned: z.number().int(),
+    timeStamp: z.string(),
+    links: z.array(z.object({ href: z.string(), rel: z.string(), type: z.string().optional() })),
+    features: z.array(z.object({ type: z.literal('Feature') }).passthrough()),
   })
-  .openapi('ItemsQuery');
+  .openapi('FeatureCollection');
+const Feature = z.object({ type: z.literal('Feature'), id: z.number().int() }).passthrough().openapi('Feature');
+const Problem = z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string() }).passthrough().openapi('Problem');
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: Problem } } });
 
-const FeatureCollection = z.object({ type: z.literal('FeatureCollection') }).passthrough().openapi('FeatureCollection');
-const Feature = z.object({ type: z.literal('Feature') }).passthrough().openapi('Feature');
-
-const listRoute = createRoute({
-  method: 'get',
-  path: '/collections/{collectionId}/items',
-  summary: 'Features of a collection',
-  tags: ['Features'],
-  request: { params: CollectionParam, query: ItemsQuery },
-  responses: { 200: { description: 'A page of features', content: { [GEOJSON]: { schema: FeatureCollection } } } },
-});
-
-const itemRoute = createRoute({
-  method: 'get',
-  path: '/collections/{collectionId}/items/{featureId}',
-  summary: 'One feature',
-  tags: ['Features'],
-  request: {
-    params: CollectionParam.extend({
-      featureId: z.coerce.number().int().min(1).max(2147483647).openapi({ param: { name: 'featureId', in: 'path' } }),
-    }),
-  },
-  responses: { 200: { description: 'The feature', content: { [GEOJSON]: { schema: Feature } } } },
-});
-
-/** Parses `bbox` (four numbers in range, west ≤ east, south ≤ north). */
-export function parseBbox(raw: string | undefined): [number, number, number, number] | undefined {
-  if (raw === undefined) return undefined;
-  const parts = raw.split(',').map((s) => (s.trim() === '' ? Number.NaN : Number(s)));
-  const bad = (message: string) => ApiError.badRequest(`Invalid bbox: ${message}`, [{ field: 'bbox', message }]);
-  if (parts.length !== 4) throw bad(`expected 4 numbers minLon,minLat,maxLon,maxLat, got ${parts.length}`);
-  if (parts.some((n) => !Number.isFinite(n))) throw bad('every value must be a finite number');
-  const [w, s, e, n] = parts as [number, number, number, number];
-  if (w < -180 || e > 180 || s < -90 || n > 90) throw bad('longitudes must lie in −180…180 and latitudes in −90…90');
-  if (w > e || s > n) throw bad('minLon must not exceed maxLon, nor minLat maxLat');
-  return [w, s, e, n];
+function listRoute(def: CollectionDef) {
+  return createRoute({
+    method: 'get',
+    path: `/collections/${def.id}/items`,
+    operationId: `getItems_${def.id.replace(/-/g, '_')}`,
+    summary: `Features of ${def.en} (${def.ko})`,
+    description: `A page of ${def.id}: bbox, limit/offset${def.datetimeColumn ? ', datetime' : ''} and equality filters on its queryables.`,
+    tags: ['Features'],
+    request: { query: itemsQuerySchema(def) },
+    responses: {
+      200: {
+        description: 'A page of features',
+        headers: z.object({ ETag: z.string() }),
+        content: { [GEOJSON]: { schema: FeatureCollection }, 'text/csv': { schema: z.string() } },
+      },
+      304: { description: 'Not modified (If-None-Match)' },
+      400: problem('A bad or unknown query parameter, named in `errors`'),
+      406: problem('No acceptable format'),
+    },
+  });
 }
 
-/** `GET /api/collections/{id}/items` and `…/items/{featureId}` as GeoJSON. */
+function itemRoute(def: CollectionDef) {
+  return createRoute({
+    method: 'get',
+    path: `/collections/${def.id}/items/{featureId}`,
+    operationId: `getItem_${def.id.replace(/-/g, '_')}`,
+    summary: `One feature of ${def.en}`,
+    tags: ['Features'],
+    request: {
+      params: z.object({ featureId: z.string().max(40).openapi({ param: { name: 'featureId', in: 'path' }, example: '1' }) }),
+      query: z.object({ f: z.enum(['json', 'geojson']).optional() }),
+    },
+    responses: {
+      200: { description: 'The feature', headers: z.object({ ETag: z.string() }), content: { [GEOJSON]: { schema: Feature } } },
+      304: { description: 'Not modified (If-None-Match)' },
+      404: problem('No such feature'),
+    },
+  });
+}
+
+/**
+ * `GET /api/collections/{id}/items` (GeoJSON or CSV pages with counts, next/prev links, ETag) and
+ * `GET …/items/{featureId}`; one route per collection so each documents its own typed filters.
+ */
 export function itemsRoutes({ db }: AppDeps) {
   const app = apiRouter();
   const reader = () => db.readers[Math.floor(Math.random() * db.readers.length)] ?? db.kysely;
 
-  app.openapi(listRoute, async (c) => {
-    const { collectionId } = c.req.valid('param');
-    const { limit, offset, bbox } = c.req.valid('query');
-    const def = getCollection(collectionId);
-    if (!def) throw ApiError.notFound(`No collection "${collectionId}"`);
-    const { numberMatched, features } = await listFeatures(reader(), def, { limit, offset, bbox: parseBbox(bbox) });
-    const body = `{"type":"FeatureCollection","numberMatched":${numberMatched},"numberReturned":${features.length},"timeStamp":"${new Date().toISOString()}","features":[${features.map((f) => f.json).join(',')}]}`;
-    return c.body(body, 200, { 'Content-Type': GEOJSON }) as never;
-  });
+  for (const def of Object.values(COLLECTIONS)) {
+    const schema = itemsQuerySchema(def);
+    const allowed = Object.keys(schema.shape);
+    app.openapi(listRoute(def), async (c) => {
+      rejectUnknownParams(c.req.url, allowed);
+      const query = c.req.valid('query') as Record<string, unknown> & { limit: number; offset: number; bbox?: string; f?: string };
+      const format = negotiate(query.f, c.req.header('Accept'));
+      const { limit, offset } = query;
+      const bbox = parseBbox(query.bbox);
+      const datetime = parseDatetime(query.datetime as string | undefined);
+      const filters = filterValues(def, query);
+      const { numberMatched, features } = await listFeatures(
+        reader(),
+        def,
+        { limit, offset, ...(bbox ? { bbox } : {}), ...(datetime ? { datetime } : {}), filters },
+        format === 'csv',
+      );
+      const etag = weakEtag(format, c.req.url, numberMatched, ...features.map((f) => `${f.id}.${f.version}`));
+      if (notModified(c.req.header('If-None-Match'), etag)) return c.body(null, 304, { ETag: etag }) as never;
+      if (format === 'csv') {
+        return c.body(featuresCsv(def, features as StoredFeatureWithText[]), 200, {
+          'Content-Type': 'text/csv; charset=utf-8',
+          'Content-Disposition': `attachment; filename="${def.id}.csv"`,
+          ETag: etag,
+        }) as never;
+      }
+      const links = pageLinks(c.req.url, {
+        limit,
+        offset,
+        returned: features.length,
+        matched: numberMatched,
+        collectionPath: `/api/collections/${def.id}`,
+        format,
+      });
+      const body = `{"type":"FeatureCollection","numberMatched":${numberMatched},"numberReturned":${features.length},"timeStamp":"${new Date().toISOString()}","links":${JSON.stringify(links)},"features":[${features.map((f) => f.json).join(',')}]}`;
+      return c.body(body, 200, { 'Content-Type': GEOJSON, ETag: etag }) as never;
+    });
 
-  app.openapi(itemRoute, async (c) => {
-    const { collectionId, featureId } = c.req.valid('param');
-    const def = getCollection(collectionId);
-    if (!def) throw ApiError.notFound(`No collection "${collectionId}"`);
-    const feature = await getFeature(reader(), def, featureId);
-    if (!feature) throw ApiError.notFound(`No feature ${featureId} in "${collectionId}"`);
-    return c.body(feature.json, 200, { 'Content-Type': GEOJSON, ETag: `"${collectionId}-${feature.id}-v${feature.version}"` }) as never;
-  });
+    app.openapi(itemRoute(def), async (c) => {
+      rejectUnknownParams(c.req.url, ['f']);
+      negotiate(c.req.valid('query').f, c.req.header('Accept'));
+      const raw = c.req.valid('param').featureId;
+      const id = /^[1-9]\d{0,9}$/.test(raw) ? Number(raw) : Number.NaN;
+      const feature = id <= 2147483647 ? await getFeature(reader(), def, id) : undefined;
+      if (!feature) throw ApiError.notFound(`No feature "${raw.slice(0, 40)}" in collection "${def.id}"`);
+      const etag = featureEtag(def.id, feature.id, feature.version);
+      if (notModified(c.req.header('If-None-Match'), etag)) return c.body(null, 304, { ETag: etag }) as never;
+      return c.body(feature.json, 200, { 'Content-Type': GEOJSON, ETag: etag }) as never;
+    });
+  }
+
+  // Any other collection id: 404 naming it (a known id falls through to the routes above or to others' routes).
+  const unknownCollection = async (c: Context<AppEnv>, next: () => Promise<void>) => {
+    const id = c.req.param('collectionId') ?? '';
+    if (!getCollection(id)) throw ApiError.notFound(`No collection "${id.slice(0, 60)}"`);
+    await next();
+  };
+  app.get('/collections/:collectionId/items', unknownCollection);
+  app.get('/collections/:collectionId/items/:featureId', unknownCollection);
   return app;
 }

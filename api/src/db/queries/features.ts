@@ -23,12 +23,20 @@ export interface ItemsQuery {
 
 const ident = (name: string) => sql.ref(name);
 
-/** `json_build_object('type','Feature',…)::text` for the rows of a collection table. */
-export function featureJson(def: CollectionDef, alias = 't'): RawBuilder<string> {
+/**
+ * `json_build_object('type','Feature',…)::text` for the rows of a collection table; `extra` adds
+ * computed properties (name/SQL pairs, e.g. a distance) after the stored ones.
+ */
+export function featureJson(
+  def: CollectionDef,
+  alias = 't',
+  extra: readonly (readonly [string, RawBuilder<unknown>])[] = [],
+): RawBuilder<string> {
   const props = allProperties(def)
     .filter((p) => p.name !== 'key')
     .map((p) => sql`${sql.lit(p.name)}, ${sql.ref(`${alias}.${p.name}`)}`);
   props.push(sql`'updated_at', ${sql.ref(`${alias}.updated_at`)}`);
+  for (const [name, value] of extra) props.push(sql`${sql.lit(name)}, ${value}`);
   return sql<string>`json_build_object(
     'type', 'Feature',
     'id', ${sql.ref(`${alias}.id`)},
@@ -54,23 +62,74 @@ function whereClauses(def: CollectionDef, q: Omit<ItemsQuery, 'limit' | 'offset'
   return where;
 }
 
-/** One page of a collection's features and the number matching the filters. */
-export async function listFeatures(
+/** A feature with its geometry as text, for CSV. */
+export interface StoredFeatureWithText extends StoredFeature {
+  /** WKT of the geometry. */
+  wkt: string;
+  /** Longitude and latitude of a point (null for other geometries). */
+  lon: number | null;
+  lat: number | null;
+}
+
+/**
+ * One page of a collection's features and the number matching the filters. The count is only run
+ * when the page is full (a short page already tells the total), so small answers cost one query.
+ */
+export async function listFeatures<T extends boolean = false>(
   db: Kysely<Database>,
   def: CollectionDef,
   q: ItemsQuery,
-): Promise<{ numberMatched: number; features: StoredFeature[] }> {
+  withText?: T,
+): Promise<{ numberMatched: number; features: T extends true ? StoredFeatureWithText[] : StoredFeature[] }> {
   const where = whereClauses(def, q);
   const whereSql = where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``;
   const table = sql.table(def.table);
-  const [rows, count] = await Promise.all([
-    sql<StoredFeature>`select t.id, t.version, ${featureJson(def)} as json
-      from ${table} t ${whereSql} order by t.id limit ${q.limit} offset ${q.offset}`.execute(db),
-    q.offset === 0 && where.length === 0
-      ? sql<{ n: number }>`select count(*)::int as n from ${table}`.execute(db)
-      : sql<{ n: number }>`select count(*)::int as n from ${table} ${whereSql}`.execute(db),
-  ]);
-  return { numberMatched: count.rows[0]?.n ?? 0, features: rows.rows };
+  const text = withText
+    ? def.geometry === 'Point'
+      ? sql`, ST_AsText(t.geom) as wkt, ST_X(t.geom) as lon, ST_Y(t.geom) as lat`
+      : sql`, ST_AsText(t.geom) as wkt, null::float8 as lon, null::float8 as lat`
+    : sql``;
+  const rows = await sql<StoredFeatureWithText>`select t.id, t.version, ${featureJson(def)} as json ${text}
+      from ${table} t ${whereSql} order by t.id limit ${q.limit} offset ${q.offset}`.execute(db);
+  const n = rows.rows.length;
+  let numberMatched: number;
+  if (n < q.limit && (n > 0 || q.offset === 0)) numberMatched = q.offset + n;
+  else {
+    const count = await sql<{ n: number }>`select count(*)::int as n from ${table} t ${whereSql}`.execute(db);
+    numberMatched = count.rows[0]?.n ?? 0;
+  }
+  return { numberMatched, features: rows.rows as never };
+}
+
+/** Spatial and temporal extent of a collection's features (undefined parts when it is empty). */
+export interface CollectionExtent {
+  bbox?: [number, number, number, number];
+  /** First and last date of the datetime column (YYYY-MM-DD). */
+  interval?: [string | null, string | null];
+  count: number;
+}
+
+/** Bounding box (ST_Extent), feature count and, where the collection has one, the date range. */
+export async function collectionExtent(db: Kysely<Database>, def: CollectionDef): Promise<CollectionExtent> {
+  const col = def.datetimeColumn ? sql.ref(`t.${def.datetimeColumn}`) : sql`null::date`;
+  const r = await sql<{
+    xmin: number | null;
+    ymin: number | null;
+    xmax: number | null;
+    ymax: number | null;
+    dmin: string | null;
+    dmax: string | null;
+    n: number;
+  }>`select ST_XMin(e) as xmin, ST_YMin(e) as ymin, ST_XMax(e) as xmax, ST_YMax(e) as ymax, dmin::text, dmax::text, n
+     from (select ST_Extent(t.geom)::geometry as e, min(${col}) as dmin, max(${col}) as dmax, count(*)::int as n
+           from ${sql.table(def.table)} t) x`.execute(db);
+  const row = r.rows[0];
+  const out: CollectionExtent = { count: row?.n ?? 0 };
+  if (row && row.xmin !== null && row.ymin !== null && row.xmax !== null && row.ymax !== null) {
+    out.bbox = [row.xmin, row.ymin, row.xmax, row.ymax];
+  }
+  if (def.datetimeColumn && row) out.interval = [row.dmin, row.dmax];
+  return out;
 }
 
 /** One feature by id, or undefined. */

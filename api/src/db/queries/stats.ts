@@ -1,0 +1,92 @@
+import type { Geometry } from 'geojson';
+import { type Kysely, sql } from 'kysely';
+import { COLLECTIONS } from '../../collections.js';
+import type { Database } from '../schema.js';
+
+/** An update area with its outline, as the coverage statistics need it. */
+export interface AreaRow {
+  id: number;
+  name: string;
+  facility: string;
+  year: number;
+  target_km: number | null;
+  outline: Geometry;
+}
+
+/** One line assigned to an area, clipped by PostGIS into the parts inside and outside the area's outline. */
+export interface ClippedLineRow {
+  line_id: number;
+  area_id: number;
+  inside: Geometry;
+  outside: Geometry;
+}
+
+/** Every update area with its outline (GeoJSON, full precision). */
+export async function updateAreas(db: Kysely<Database>): Promise<AreaRow[]> {
+  const r = await sql<Omit<AreaRow, 'outline'> & { outline: string }>`
+    select id, name, facility, year, target_km, ST_AsGeoJSON(geom, 15) as outline from update_areas order by id`.execute(db);
+  return r.rows.map((row) => ({ ...row, outline: JSON.parse(row.outline) as Geometry }));
+}
+
+/**
+ * Every line that names an area, cut by its area's outline with ST_Intersection / ST_Difference (planar,
+ * in lon/lat; only the line parts are kept). The lengths are measured afterwards, with Turf.
+ */
+export async function clippedLines(db: Kysely<Database>): Promise<ClippedLineRow[]> {
+  const r = await sql<{ line_id: number; area_id: number; inside: string; outside: string }>`
+    select l.id as line_id, l.area_id,
+      ST_AsGeoJSON(ST_CollectionExtract(ST_Intersection(l.geom, a.geom), 2), 15) as inside,
+      ST_AsGeoJSON(ST_CollectionExtract(ST_Difference(l.geom, a.geom), 2), 15) as outside
+    from update_lines l join update_areas a on a.id = l.area_id
+    order by l.id`.execute(db);
+  return r.rows.map((row) => ({
+    line_id: row.line_id,
+    area_id: row.area_id,
+    inside: JSON.parse(row.inside) as Geometry,
+    outside: JSON.parse(row.outside) as Geometry,
+  }));
+}
+
+/** Features per collection per 읍면동 (code null: inside no 읍면동). */
+export interface EmdCountRow {
+  collection: string;
+  code: string | null;
+  n: number;
+}
+
+/** A feature whose representative point lies in no 읍면동. */
+export interface OutsideRow {
+  collection: string;
+  id: number;
+  title: string | null;
+}
+
+function assigned() {
+  const parts = Object.values(COLLECTIONS)
+    .filter((def) => def.id !== 'admin-areas')
+    .map(
+      (def) => sql`select ${def.id}::text as collection, t.id, ${sql.ref(`t.${def.titleColumn}`)}::text as title,
+        (select a.code from admin_areas a where ST_Intersects(a.geom, ST_PointOnSurface(t.geom)) order by a.code limit 1) as code
+        from ${sql.table(def.table)} t`,
+    );
+  return sql.join(parts, sql` union all `);
+}
+
+/**
+ * Spatial join of every collection (but the 읍면동 themselves) on admin_areas: each feature's point on
+ * surface is given to the 읍면동 containing it (the lowest code when it lies on a shared border).
+ */
+export async function countsPerEmd(db: Kysely<Database>): Promise<{ counts: EmdCountRow[]; outside: OutsideRow[] }> {
+  const counts = await sql<EmdCountRow>`select collection, code, count(*)::int as n from (${assigned()}) x
+    group by collection, code order by collection, code`.execute(db);
+  const outside = await sql<OutsideRow>`select collection, id, title from (${assigned()}) x
+    where code is null order by collection, id limit 1000`.execute(db);
+  return { counts: counts.rows, outside: outside.rows };
+}
+
+/** The 읍면동 (code, Korean and English name), by code. */
+export async function emdList(db: Kysely<Database>): Promise<{ code: string; name_ko: string; name_en: string | null }[]> {
+  const r = await sql<{ code: string; name_ko: string; name_en: string | null }>`
+    select code, name_ko, name_en from admin_areas order by code`.execute(db);
+  return r.rows;
+}

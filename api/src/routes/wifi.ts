@@ -1,0 +1,42 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { AppDeps } from '../context.js';
+import { nearestWifi } from '../db/queries/nearest.js';
+import { rejectUnknownParams } from '../ogc/params.js';
+import { apiRouter } from '../router.js';
+
+const Query = z.object({
+  lon: z.coerce.number().finite().min(-180).max(180).openapi({ description: 'Longitude (WGS84)', example: 126.7156 }),
+  lat: z.coerce.number().finite().min(-90).max(90).openapi({ description: 'Latitude (WGS84)', example: 37.6153 }),
+  limit: z.coerce.number().int().min(1).max(100).default(5).openapi({ description: 'How many sites (1–100)' }),
+});
+const Problem = z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string() }).passthrough();
+
+const route = createRoute({
+  method: 'get',
+  path: '/wifi/nearest',
+  operationId: 'nearestWifi',
+  summary: 'Public Wi-Fi sites nearest to a point',
+  description: 'KNN over the spatial index; `properties.distance_m` is the distance on the WGS84 ellipsoid, ascending.',
+  tags: ['City'],
+  request: { query: Query },
+  responses: {
+    200: {
+      description: 'The nearest sites, nearest first',
+      content: { 'application/geo+json': { schema: z.object({ type: z.literal('FeatureCollection') }).passthrough() } },
+    },
+    400: { description: 'lon/lat/limit missing or out of range', content: { 'application/problem+json': { schema: Problem } } },
+  },
+});
+
+/** `GET /api/wifi/nearest?lon=&lat=&limit=`. */
+export function wifiRoutes({ db }: AppDeps) {
+  const app = apiRouter();
+  return app.openapi(route, async (c) => {
+    rejectUnknownParams(c.req.url, Object.keys(Query.shape));
+    const { lon, lat, limit } = c.req.valid('query');
+    const reader = db.readers[Math.floor(Math.random() * db.readers.length)] ?? db.kysely;
+    const features = await nearestWifi(reader, lon, lat, limit);
+    const body = `{"type":"FeatureCollection","numberReturned":${features.length},"features":[${features.join(',')}]}`;
+    return c.body(body, 200, { 'Content-Type': 'application/geo+json' }) as never;
+  });
+}
