@@ -14,6 +14,7 @@ import { itemsRoutes } from './routes/items.js';
 import { landingRoutes } from './routes/landing.js';
 import { searchRoutes } from './routes/search.js';
 import { statsRoutes } from './routes/stats.js';
+import { tilesRoutes } from './routes/tiles.js';
 import { wifiRoutes } from './routes/wifi.js';
 import { createTileService } from './tiles/index.js';
 
@@ -36,6 +37,7 @@ export function createApp(base: Omit<AppDeps, 'tiles'> & Partial<Pick<AppDeps, '
   api.route('/', searchRoutes(deps));
   api.route('/', statsRoutes(deps));
   api.route('/', clientConfigRoutes(deps));
+  api.route('/', tilesRoutes(deps));
   api.doc('/openapi.json', {
     openapi: '3.0.3',
     info: {

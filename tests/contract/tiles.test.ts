@@ -1,0 +1,179 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../api/src/app.js';
+import { createTileService, type TileService } from '../../api/src/tiles/index.js';
+import { decodeTile } from '../../api/src/tiles/decode.js';
+import { BACKENDS, openBackend, skipReason, type TestBackend } from '../support/backends.js';
+
+/** The XYZ tile holding lon/lat at zoom z. */
+function tileOf(lon: number, lat: number, z: number): [number, number] {
+  const n = 2 ** z;
+  const r = (lat * Math.PI) / 180;
+  return [Math.floor(((lon + 180) / 360) * n), Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n)];
+}
+
+interface Feature {
+  id: number;
+  geometry: { type: string; coordinates: [number, number] };
+  properties: Record<string, unknown>;
+}
+
+describe.each(BACKENDS)('vector tiles on %s', (backendName) => {
+  const reason = skipReason(backendName);
+  let b: TestBackend;
+  let tiles: TileService;
+  let app: ReturnType<typeof createApp>;
+  let wifi: Feature;
+  const get = (p: string, init?: RequestInit) => app.request(`http://maps.example:8811${p}`, init);
+  const tile = async (id: string, z: number, x: number, y: number) => {
+    const res = await get(`/api/tiles/${id}/${z}/${x}/${y}.mvt`);
+    expect(res.status).toBe(200);
+    return decodeTile(new Uint8Array(await res.arrayBuffer()));
+  };
+
+  beforeAll(async () => {
+    if (reason) return;
+    b = await openBackend(backendName);
+    tiles = createTileService({ db: b.db, config: b.config });
+    app = createApp({ db: b.db, config: b.config, tiles });
+    const res = await b.request('/api/collections/wifi/items?limit=1');
+    wifi = ((await res.json()) as { features: Feature[] }).features[0] as Feature;
+  });
+  afterAll(async () => {
+    await b?.close();
+  });
+
+  it.skipIf(reason)('serves TileJSON 3.0.0 with an absolute tile URL, data bounds and the layer fields', async () => {
+    const res = await get('/api/tiles/wifi.json');
+    expect(res.status).toBe(200);
+    const tj = await res.json();
+    expect(tj.tilejson).toBe('3.0.0');
+    expect(tj.tiles).toEqual(['http://maps.example:8811/api/tiles/wifi/{z}/{x}/{y}.mvt']);
+    expect(tj.minzoom).toBe(0);
+    expect(tj.maxzoom).toBeGreaterThanOrEqual(16);
+    const [w, s, e, n] = tj.bounds as number[];
+    expect(w).toBeLessThanOrEqual(wifi.geometry.coordinates[0]);
+    expect(e).toBeGreaterThanOrEqual(wifi.geometry.coordinates[0]);
+    expect(s).toBeLessThanOrEqual(wifi.geometry.coordinates[1]);
+    expect(n).toBeGreaterThanOrEqual(wifi.geometry.coordinates[1]);
+    expect(e - w).toBeLessThan(5); // from the data, not the world
+    expect(tj.vector_layers).toHaveLength(1);
+    expect(tj.vector_layers[0].id).toBe('wifi');
+    expect(Object.keys(tj.vector_layers[0].fields)).toEqual(expect.arrayContaining(['name', 'emd', 'verified', 'demo', 'point_count']));
+    expect(Object.keys(tj.vector_layers[0].fields)).not.toContain('note');
+    const lines = await (await get('/api/tiles/update-lines.json')).json();
+    expect(Object.keys(lines.vector_layers[0].fields)).toEqual(expect.arrayContaining(['facility', 'area_id']));
+    expect(Object.keys(lines.vector_layers[0].fields)).not.toContain('attrs');
+  });
+
+  it.skipIf(reason)('serves a feature with its id and display properties, ETag, Cache-Control and 304', async () => {
+    const [lon, lat] = wifi.geometry.coordinates;
+    const [x, y] = tileOf(lon, lat, 16);
+    const res = await get(`/api/tiles/wifi/16/${x}/${y}.mvt`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/vnd.mapbox-vector-tile');
+    const etag = res.headers.get('etag');
+    expect(etag).toMatch(/^"[^"]+"$/);
+    expect(res.headers.get('cache-control')).toContain('no-cache');
+    const decoded = decodeTile(new Uint8Array(await res.arrayBuffer()));
+    expect(Object.keys(decoded)).toEqual(['wifi']);
+    const f = decoded.wifi?.features.find((g) => g.id === wifi.id);
+    expect(f?.type).toBe('Point');
+    expect(f?.properties.name).toBe(wifi.properties.name);
+    expect(f?.properties.verified).toBe(wifi.properties.verified);
+    expect(f?.properties).not.toHaveProperty('source');
+    const again = await get(`/api/tiles/wifi/16/${x}/${y}.mvt`, { headers: { 'If-None-Match': etag ?? '' } });
+    expect(again.status).toBe(304);
+    expect(again.headers.get('etag')).toBe(etag);
+    expect(await again.text()).toBe('');
+  });
+
+  it.skipIf(reason)('answers an empty area with 200, an empty body and an ETag', async () => {
+    const [x, y] = tileOf(-30, -40, 14); // South Atlantic
+    const res = await get(`/api/tiles/wifi/14/${x}/${y}.mvt`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('etag')).toBeTruthy();
+    expect(res.headers.get('cache-control')).toBeTruthy();
+    expect((await res.arrayBuffer()).byteLength).toBe(0);
+  });
+
+  it.skipIf(reason)('serves every collection at z0 and over the city at z12 without error', async () => {
+    for (const id of ['wifi', 'sculptures', 'signage', 'update-areas', 'update-lines', 'admin-areas']) {
+      const z0 = await tile(id, 0, 0, 0);
+      const [x, y] = tileOf(126.65, 37.68, 12);
+      const z12 = await tile(id, 12, x, y);
+      const n = (z0[id]?.features.length ?? 0) + (z12[id]?.features.length ?? 0);
+      expect(n, id).toBeGreaterThan(0);
+    }
+  });
+
+  it.skipIf(reason)('rejects bad tile requests with 400/404 problem+json, never 5xx', async () => {
+    const cases: [string, number, string?][] = [
+      ['/api/tiles/wifi/23/0/0.mvt', 400, 'z'],
+      ['/api/tiles/wifi/2/4/0.mvt', 400, 'x'],
+      ['/api/tiles/wifi/2/0/4.mvt', 400, 'y'],
+      ['/api/tiles/wifi/a/0/0.mvt', 400, 'z'],
+      ['/api/tiles/wifi/1/-1/0.mvt', 400, 'x'],
+      ['/api/tiles/wifi/1/0/0.5.mvt', 400, 'y'],
+      ['/api/tiles/wifi/1/0/0.png', 400, 'y'],
+      ['/api/tiles/wifi/99999999999/0/0.mvt', 400, 'z'],
+      ['/api/tiles/nope/1/0/0.mvt', 404],
+      ['/api/tiles/nope.json', 404],
+      ['/api/tiles/wifi.xml', 400, 'tileset'],
+    ];
+    for (const [path, status, field] of cases) {
+      const res = await get(path);
+      expect(res.status, path).toBe(status);
+      expect(res.headers.get('content-type'), path).toContain('application/problem+json');
+      if (field) expect(JSON.stringify((await res.json()).errors), path).toContain(`"field":"${field}"`);
+    }
+  });
+
+  it.skipIf(reason)('shows an edit on the next tile request on every zoom, and purges only the touched tiles', async () => {
+    const [lon, lat] = wifi.geometry.coordinates;
+    const zooms = [3, 10, 14, 18];
+    const before = new Map<number, string>();
+    for (const z of zooms) {
+      const [x, y] = tileOf(lon, lat, z);
+      const t = await tile('wifi', z, x, y);
+      const f = t.wifi?.features.find((g) => g.id === wifi.id);
+      if (z >= 14) expect(f?.properties.name).toBe(wifi.properties.name);
+      before.set(z, JSON.stringify(t));
+      expect(tiles.cache.has('wifi', z, x, y)).toBe(true);
+    }
+    // a cached tile far from the edit, and the same tile of another collection
+    const [fx, fy] = tileOf(-30, -40, 14);
+    await tile('wifi', 14, fx, fy);
+    const [sx, sy] = tileOf(lon, lat, 14);
+    await tile('signage', 14, sx, sy);
+
+    // move the point ~300 m east and rename it, in the database
+    const moved: [number, number] = [lon + 0.0035, lat];
+    const oldBox = await sql<{ w: number; s: number; e: number; n: number }>`select ST_XMin(geom) as w, ST_YMin(geom) as s,
+      ST_XMax(geom) as e, ST_YMax(geom) as n from wifi where id = ${wifi.id}`.execute(b.db.kysely);
+    await sql`update wifi set name = 'tile edit test', geom = ST_SetSRID(ST_MakePoint(${moved[0]}, ${moved[1]}), 4326),
+      version = version + 1 where id = ${wifi.id}`.execute(b.db.kysely);
+    // without invalidation the cache still answers (this is what invalidate is for)
+    const [x14, y14] = tileOf(lon, lat, 14);
+    const stale = await tile('wifi', 14, x14, y14);
+    expect(stale.wifi?.features.find((g) => g.id === wifi.id)?.properties.name).toBe(wifi.properties.name);
+
+    const o = oldBox.rows[0] as { w: number; s: number; e: number; n: number };
+    const purged = tiles.invalidate('wifi', [
+      [o.w, o.s, o.e, o.n],
+      [moved[0], moved[1], moved[0], moved[1]],
+    ]);
+    expect(purged).toBeGreaterThanOrEqual(zooms.length);
+    for (const z of zooms) expect(tiles.cache.has('wifi', z, ...tileOf(lon, lat, z)), `z${z}`).toBe(false);
+    expect(tiles.cache.has('wifi', 14, fx, fy)).toBe(true);
+    expect(tiles.cache.has('signage', 14, sx, sy)).toBe(true);
+
+    const [nx, ny] = tileOf(moved[0], moved[1], 18);
+    const after18 = await tile('wifi', 18, nx, ny);
+    expect(after18.wifi?.features.find((g) => g.id === wifi.id)?.properties.name).toBe('tile edit test');
+    const [ox, oy] = tileOf(lon, lat, 18);
+    if (ox !== nx) expect((await tile('wifi', 18, ox, oy)).wifi?.features.find((g) => g.id === wifi.id)).toBeUndefined();
+    const after14 = await tile('wifi', 14, ...tileOf(moved[0], moved[1], 14));
+    expect(after14.wifi?.features.find((g) => g.id === wifi.id)?.properties.name).toBe('tile edit test');
+  });
+});
