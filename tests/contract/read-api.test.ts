@@ -1,0 +1,285 @@
+/**
+ * The read API on both backends: OGC API – Features documents, items paging/filters/CSV/ETag, nearest
+ * Wi-Fi, search, and every kind of bad input the issue lists (400/404/406 problem+json, never 5xx, no change).
+ */
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COLLECTION_IDS, COLLECTIONS } from '../../api/src/collections.js';
+import { BACKENDS, openBackend, skipReason, type TestBackend } from '../support/backends.js';
+
+interface Link {
+  href: string;
+  rel: string;
+  type?: string;
+}
+interface Fc {
+  type: string;
+  numberMatched: number;
+  numberReturned: number;
+  timeStamp: string;
+  links: Link[];
+  features: { id: number; geometry: { type: string; coordinates: unknown }; properties: Record<string, unknown> }[];
+}
+
+describe.each(BACKENDS)('read API on %s', (backendName) => {
+  const reason = skipReason(backendName);
+  let b: TestBackend;
+  const json = async <T = Fc>(path: string, init?: RequestInit): Promise<T> => {
+    const res = await b.request(path, init);
+    expect(res.status, `${path}: ${res.status}`).toBe(200);
+    return (await res.json()) as T;
+  };
+  const problem = async (path: string, status: number, field?: string) => {
+    const res = await b.request(path);
+    expect(res.status, path).toBe(status);
+    expect(res.headers.get('content-type'), path).toContain('application/problem+json');
+    const body = (await res.json()) as { status: number; detail: string; errors?: { field: string }[] };
+    expect(body.status).toBe(status);
+    if (field) expect(body.errors?.map((e) => e.field), `${path}: ${body.detail}`).toContain(field);
+    return body;
+  };
+  const counts = async () => {
+    const out: Record<string, number> = {};
+    for (const def of Object.values(COLLECTIONS)) {
+      const r = await sql<{ n: number; v: number }>`select count(*)::int as n, coalesce(sum(version), 0)::int as v
+        from ${sql.table(def.table)}`.execute(b.db.kysely);
+      out[def.id] = (r.rows[0]?.n ?? 0) * 100000 + (r.rows[0]?.v ?? 0);
+    }
+    return out;
+  };
+
+  beforeAll(async () => {
+    if (!reason) b = await openBackend(backendName);
+  });
+  afterAll(async () => {
+    await b?.close();
+  });
+
+  it.skipIf(reason)('landing page and conformance link the OGC documents', async () => {
+    const landing = await json<{ links: Link[] }>('/api');
+    const rels = Object.fromEntries(landing.links.map((l) => [l.rel, new URL(l.href).pathname]));
+    expect(rels).toMatchObject({ self: '/api', 'service-desc': '/api/openapi.json', conformance: '/api/conformance', data: '/api/collections' });
+    const conf = await json<{ conformsTo: string[] }>('/api/conformance');
+    for (const c of ['core', 'geojson', 'oas30']) {
+      expect(conf.conformsTo).toContain(`http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/${c}`);
+    }
+  });
+
+  it.skipIf(reason)('the OpenAPI document describes every read route with tags', async () => {
+    const doc = await json<{ info: { title: string }; tags: { name: string }[]; paths: Record<string, { get?: { tags?: string[]; parameters?: { name: string }[] } }> }>(
+      '/api/openapi.json',
+    );
+    expect(doc.info.title).toBeTruthy();
+    for (const p of ['/', '/conformance', '/collections', '/collections/{collectionId}', '/collections/{collectionId}/queryables', '/wifi/nearest', '/search', '/stats/coverage', '/stats/summary']) {
+      expect(doc.paths[p]?.get?.tags?.length, p).toBeGreaterThan(0);
+    }
+    for (const id of COLLECTION_IDS) {
+      const params = doc.paths[`/collections/${id}/items`]?.get?.parameters?.map((x) => x.name) ?? [];
+      expect(params).toEqual(expect.arrayContaining(['bbox', 'limit', 'offset', 'f']));
+      for (const p of [...COLLECTIONS[id].properties].filter((x) => x.queryable)) expect(params, `${id} ${p.name}`).toContain(p.name);
+      expect(params.includes('datetime')).toBe(Boolean(COLLECTIONS[id].datetimeColumn));
+      expect(doc.paths[`/collections/${id}/items/{featureId}`]?.get).toBeTruthy();
+    }
+  });
+
+  it.skipIf(reason)('collections carry extents computed from the data and links to items, queryables and tiles', async () => {
+    const all = await json<{ collections: { id: string; extent: { spatial: { bbox: number[][] } }; links: Link[] }[] }>('/api/collections');
+    expect(all.collections.map((c) => c.id).sort()).toEqual([...COLLECTION_IDS].sort());
+    const areas = await json<{ extent: { spatial: { bbox: number[][] } } }>('/api/collections/admin-areas');
+    const [w, s, e, n] = areas.extent.spatial.bbox[0] as number[];
+    // the city's extent from FACTS.md: 126.517, 37.580, 126.803, 37.790
+    expect(w).toBeCloseTo(126.517, 2);
+    expect(s).toBeCloseTo(37.58, 2);
+    expect(e).toBeCloseTo(126.803, 2);
+    expect(n).toBeCloseTo(37.79, 2);
+    const lines = await json<{ extent: { temporal?: { interval: (string | null)[][] } }; links: Link[] }>('/api/collections/update-lines');
+    expect(lines.extent.temporal?.interval[0]?.[0]).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    const rels = lines.links.map((l) => `${l.rel} ${new URL(l.href).pathname}`);
+    expect(rels).toContain('items /api/collections/update-lines/items');
+    expect(rels).toContain('http://www.opengis.net/def/rel/ogc/1.0/queryables /api/collections/update-lines/queryables');
+    expect(rels).toContain('tiles /api/tiles/update-lines.json');
+    const q = await json<{ properties: Record<string, { type: string; enum?: string[] }> }>('/api/collections/update-areas/queryables');
+    expect(q.properties.facility).toMatchObject({ type: 'string', enum: ['road', 'water', 'sewer'] });
+    expect(q.properties.year?.type).toBe('integer');
+    expect(q.properties.name).toBeUndefined();
+  });
+
+  it.skipIf(reason)('pages carry counts and next/prev links that keep every other parameter', async () => {
+    const all = await json('/api/collections/update-lines?limit=1'.replace('?limit=1', '/items?limit=10000'));
+    const total = all.numberMatched;
+    expect(all.numberReturned).toBe(total);
+    const seen: number[] = [];
+    let url: string | undefined = '/api/collections/update-lines/items?limit=100&facility=road';
+    let road = 0;
+    let pages = 0;
+    while (url) {
+      const page: Fc = await json(url);
+      road = page.numberMatched;
+      expect(page.timeStamp).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+      expect(page.numberReturned).toBe(page.features.length);
+      for (const f of page.features) expect(f.properties.facility).toBe('road');
+      seen.push(...page.features.map((f) => f.id));
+      const next = page.links.find((l) => l.rel === 'next');
+      if (next) expect(new URL(next.href).searchParams.get('facility')).toBe('road');
+      if (pages > 0) expect(page.links.find((l) => l.rel === 'prev')).toBeTruthy();
+      else expect(page.links.find((l) => l.rel === 'prev')).toBeUndefined();
+      url = next?.href;
+      pages++;
+    }
+    expect(pages).toBeGreaterThan(1);
+    expect(seen).toHaveLength(road);
+    expect(new Set(seen).size).toBe(road);
+    expect(road).toBeLessThan(total);
+    const last = await json(`/api/collections/update-lines/items?limit=100&offset=${road - 5}&facility=road`);
+    expect(last.numberReturned).toBe(5);
+    expect(last.numberMatched).toBe(road);
+    const beyond = await json(`/api/collections/update-lines/items?limit=10&offset=${total + 50}`);
+    expect(beyond).toMatchObject({ numberMatched: total, numberReturned: 0 });
+  });
+
+  it.skipIf(reason)('filters by bbox, typed queryables and datetime', async () => {
+    const bbox = '126.70,37.60,126.75,37.64';
+    const inBox = await json(`/api/collections/wifi/items?bbox=${bbox}`);
+    expect(inBox.numberReturned).toBeGreaterThan(0);
+    for (const f of inBox.features) {
+      const [x, y] = f.geometry.coordinates as number[];
+      expect(x).toBeGreaterThanOrEqual(126.7);
+      expect(x).toBeLessThanOrEqual(126.75);
+      expect(y).toBeGreaterThanOrEqual(37.6);
+      expect(y).toBeLessThanOrEqual(37.64);
+    }
+    const areas = await json('/api/collections/update-areas/items?year=2024');
+    expect(areas.numberMatched).toBe(2);
+    const verified = await json('/api/collections/signage/items?verified=true&limit=1000');
+    for (const f of verified.features) expect(f.properties.verified).toBe(true);
+    const boards = await json('/api/collections/signage/items?kind=smart-board');
+    expect(boards.numberMatched).toBe(14);
+    const lines = await json('/api/collections/update-lines/items?limit=10000');
+    const dates = lines.features.map((f) => String(f.properties.surveyed_on)).sort();
+    const mid = dates[Math.floor(dates.length / 2)] as string;
+    const after = await json(`/api/collections/update-lines/items?datetime=${mid}/..&limit=10000`);
+    const before = await json(`/api/collections/update-lines/items?datetime=../${mid}&limit=10000`);
+    const on = await json(`/api/collections/update-lines/items?datetime=${mid}T12:00:00Z&limit=10000`);
+    expect(after.numberMatched).toBe(dates.filter((d) => d >= mid).length);
+    expect(before.numberMatched).toBe(dates.filter((d) => d <= mid).length);
+    expect(on.numberMatched).toBe(dates.filter((d) => d === mid).length);
+  });
+
+  it.skipIf(reason)('answers CSV with a BOM, Korean intact, lon/lat for points and WKT otherwise', async () => {
+    const res = await b.request('/api/collections/sculptures/items?f=csv');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = new TextDecoder().decode(bytes.slice(3));
+    const [header, ...rows] = text.trim().split(/\r\n/);
+    expect(header?.split(',').slice(0, 2)).toEqual(['id', 'name']);
+    expect(header?.endsWith('lon,lat')).toBe(true);
+    expect(text).toContain('포수;포미');
+    expect(rows.length).toBe(7);
+    const areas = await b.request('/api/collections/update-areas/items', { headers: { Accept: 'text/csv' } });
+    expect(areas.headers.get('content-type')).toContain('text/csv');
+    expect(await areas.text()).toContain('MULTIPOLYGON');
+  });
+
+  it.skipIf(reason)('tags items and pages with ETags and answers If-None-Match with 304', async () => {
+    const one = await b.request('/api/collections/wifi/items/1');
+    const tag = one.headers.get('etag');
+    expect(tag).toBeTruthy();
+    const again = await b.request('/api/collections/wifi/items/1', { headers: { 'If-None-Match': tag as string } });
+    expect(again.status).toBe(304);
+    const page = await b.request('/api/collections/wifi/items?limit=5');
+    const pageTag = page.headers.get('etag') as string;
+    expect(pageTag).toBeTruthy();
+    expect((await b.request('/api/collections/wifi/items?limit=5', { headers: { 'If-None-Match': pageTag } })).status).toBe(304);
+    expect((await b.request('/api/collections/wifi/items?limit=6', { headers: { 'If-None-Match': pageTag } })).status).toBe(200);
+    await sql`update wifi set name = name || ' (변경)', version = version + 1 where id = 1`.execute(b.db.kysely);
+    expect((await b.request('/api/collections/wifi/items/1', { headers: { 'If-None-Match': tag as string } })).status).toBe(200);
+    expect((await b.request('/api/collections/wifi/items?limit=5', { headers: { 'If-None-Match': pageTag } })).status).toBe(200);
+  });
+
+  it.skipIf(reason)('finds the nearest Wi-Fi by ellipsoidal distance, ascending', async () => {
+    // 김포시청 (city hall), 사우중로 1
+    const fc = await json('/api/wifi/nearest?lon=126.7156&lat=37.6153&limit=5');
+    expect(fc.features).toHaveLength(5);
+    const d = fc.features.map((f) => f.properties.distance_m as number);
+    expect(d).toEqual([...d].sort((x, y) => x - y));
+    const all = await json('/api/collections/wifi/items?limit=10000');
+    const nearestId = await sql<{ id: number }>`select id from wifi
+      order by ST_Distance(geom::geography, ST_SetSRID(ST_MakePoint(126.7156, 37.6153), 4326)::geography) limit 5`.execute(b.db.kysely);
+    expect(fc.features.map((f) => f.id)).toEqual(nearestId.rows.map((r) => r.id));
+    expect(all.numberMatched).toBeGreaterThanOrEqual(5);
+    expect((await json('/api/wifi/nearest?lon=126.7&lat=37.6')).features.length).toBeGreaterThan(0);
+  });
+
+  it.skipIf(reason)('searches Korean partial words across collections, ranked, with the collection named', async () => {
+    for (const q of ['라베니체', '사우', '스마트']) {
+      const fc = await json(`/api/search?q=${encodeURIComponent(q)}&limit=50`);
+      expect(fc.features.length, q).toBeGreaterThan(0);
+      for (const f of fc.features) expect(COLLECTION_IDS).toContain(f.properties.collection);
+    }
+    const smart = await json(`/api/search?q=${encodeURIComponent('스마트')}&limit=100`);
+    expect(smart.features.filter((f) => f.properties.collection === 'signage').length).toBeGreaterThanOrEqual(14);
+    const emd = await json(`/api/search?q=${encodeURIComponent('통진읍')}`);
+    expect(emd.features[0]?.properties).toMatchObject({ collection: 'admin-areas', name_ko: '통진읍' });
+    const pct = await json(`/api/search?q=${encodeURIComponent('%')}`);
+    expect(pct.features).toHaveLength(0);
+    const under = await json(`/api/search?q=${encodeURIComponent('_')}`);
+    expect(under.features).toHaveLength(0);
+  });
+
+  it.skipIf(reason)('rejects bad input with 400/404/406 problem+json naming the field, and changes nothing', async () => {
+    const before = await counts();
+    const items = '/api/collections/wifi/items';
+    for (const bbox of ['1,2,3', '1,2,3,4,5', 'NaN,1,2,3', '126.8,37.6,126.7,37.7', '126.6,37.7,126.7,37.6', '-200,0,0,10', '0,-95,10,10', 'a,b,c,d', '']) {
+      await problem(`${items}?bbox=${encodeURIComponent(bbox)}`, 400, 'bbox');
+    }
+    for (const limit of ['0', '-1', '1e9', 'abc', '10001', '1.5']) await problem(`${items}?limit=${limit}`, 400, 'limit');
+    await problem(`${items}?offset=-1`, 400, 'offset');
+    await problem(`${items}?offset=x`, 400, 'offset');
+    await problem(`${items}?colour=red&size=2`, 400, 'colour');
+    await problem('/api/collections/update-areas/items?datetime=2024-01-01', 400, 'datetime');
+    for (const dt of ['yesterday', '2024-13-01', '2024-02-30', '2024-05-01/2024-01-01', 'a/b/c']) {
+      await problem(`${items}?datetime=${encodeURIComponent(dt)}`, 400, 'datetime');
+    }
+    await problem(`${items}?plan_year=${encodeURIComponent('2024 or 1=1')}`, 400, 'plan_year');
+    await problem(`${items}?plan_year=99999999999`, 400, 'plan_year');
+    await problem(`${items}?verified=yes`, 400, 'verified');
+    await problem(`${items}?f=xml`, 400, 'f');
+    await problem('/api/collections/signage/items?kind=neon', 400, 'kind');
+    const inj = await json(`${items}?emd=${encodeURIComponent("'; drop table wifi; --")}`);
+    expect(inj.numberMatched).toBe(0);
+    const r406 = await b.request(items, { headers: { Accept: 'application/xml' } });
+    expect(r406.status).toBe(406);
+    expect(r406.headers.get('content-type')).toContain('application/problem+json');
+    await problem('/api/collections/nope', 404);
+    await problem('/api/collections/nope/items', 404);
+    await problem('/api/collections/nope/items/1', 404);
+    await problem('/api/collections/nope/queryables', 404);
+    for (const id of ['999999', '0', 'abc', '1.5', '99999999999999', "1'--"]) {
+      await problem(`${items}/${encodeURIComponent(id)}`, 404);
+    }
+    for (const [q, field] of [
+      ['lon=200&lat=37', 'lon'],
+      ['lon=126&lat=-91', 'lat'],
+      ['lon=NaN&lat=37', 'lon'],
+      ['lon=Infinity&lat=37', 'lon'],
+      ['lat=37', 'lon'],
+      ['lon=126.7&lat=37.6&limit=0', 'limit'],
+      ['lon=126.7&lat=37.6&limit=101', 'limit'],
+      ['lon=126.7&lat=37.6&radius=5', 'radius'],
+    ]) {
+      await problem(`/api/wifi/nearest?${q}`, 400, field);
+    }
+    await problem('/api/search', 400, 'q');
+    await problem('/api/search?q=', 400, 'q');
+    await problem('/api/search?q=%20%20', 400, 'q');
+    await problem(`/api/search?q=${'가'.repeat(100_000)}`, 400, 'q');
+    await problem('/api/search?q=a&limit=1000', 400, 'limit');
+    const injected = await json(`/api/search?q=${encodeURIComponent("x' or '1'='1")}`);
+    expect(injected.features).toHaveLength(0);
+    await json(`/api/search?q=${encodeURIComponent("'); delete from wifi; --")}`);
+    await problem('/api/stats/coverage?x=1', 400, 'x');
+    expect(await counts()).toEqual(before);
+  });
+});
