@@ -1,0 +1,239 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { unzipSync } from 'fflate';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiError } from '../../api/src/errors.js';
+import { runImport } from '../../api/src/import/run.js';
+import type { ImportOptions, ImportReport } from '../../api/src/import/types.js';
+import { BACKENDS, openBackend, skipReason, type TestBackend } from '../support/backends.js';
+
+/** The shared fixtures, read in place (never copied into the repository). */
+const FIXTURES = process.env.FIXTURES_DIR || path.resolve(process.cwd(), '..', 'shared', 'data', 'fixtures');
+const fx = (name: string) => path.join(FIXTURES, name);
+const GIMPO = { 설치시군구명: '김포시' };
+
+describe.each(BACKENDS)('import on %s', (backendName) => {
+  const reason = skipReason(backendName) || (fs.existsSync(FIXTURES) ? '' : `no fixtures at ${FIXTURES}`);
+  let b: TestBackend;
+  let tmp: string;
+  const imp = (o: Omit<ImportOptions, 'file'> & { file: string }) => runImport(b.db.kysely, o);
+  const count = async (table: string, where = sql`true`) =>
+    (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} where ${where}`.execute(b.db.kysely))
+      .rows[0]?.n ?? 0;
+  const rows = async <T>(q: ReturnType<typeof sql<T>>) => (await q.execute(b.db.kysely)).rows;
+
+  beforeAll(async () => {
+    if (reason) return;
+    b = await openBackend(backendName);
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gimpo-import-'));
+  });
+  afterAll(async () => {
+    await b?.close();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it.skipIf(reason)(
+    'loads the 13 Gimpo rows of the current CP949 Wi-Fi file, Korean decoded, and audits it',
+    async () => {
+      const before = await count('wifi');
+      const r = await imp({ collection: 'wifi', file: fx('wifi_standard_current_cp949.csv'), filter: GIMPO });
+      expect(r).toMatchObject({ status: 'loaded', encoding: 'cp949', read: 15, filtered: 2, inserted: 13, invalid: 0 });
+      expect(await count('wifi')).toBe(before + 13);
+      const hall = await rows(sql<{
+        name: string;
+        detail: string;
+        installed_on: string;
+        emd: string;
+        lon: number;
+        lat: number;
+      }>`
+      select name, detail, installed_on, emd, ST_X(geom) as lon, ST_Y(geom) as lat from wifi where mgmt_no = 'GP-WIFI-0001'`);
+      expect(hall[0]).toMatchObject({
+        name: '김포시청',
+        detail: '본청 1층 민원실',
+        installed_on: '2023-06',
+        emd: '사우동',
+      });
+      expect(hall[0]?.lon).toBeCloseTo(126.7156, 6);
+      expect(hall[0]?.lat).toBeCloseTo(37.6153, 6);
+      const audit = await rows(sql<{ detail: Record<string, unknown>; action: string }>`
+      select action, detail from audit_log where action = 'import' order by id desc limit 1`);
+      expect(audit[0]?.detail).toMatchObject({ file: 'wifi_standard_current_cp949.csv', inserted: 13, filtered: 2 });
+    },
+  );
+
+  it.skipIf(reason)('reads the legacy UTF-8-with-BOM generation by header name into the same 13 rows', async () => {
+    const snapshot = () =>
+      rows(sql<{ name: string; place_type: string; installed_on: string; x: string; y: string }>`
+        select name, place_type, installed_on, round(ST_X(geom)::numeric, 6)::text as x, round(ST_Y(geom)::numeric, 6)::text as y
+        from wifi where source like 'wifi_standard_%' order by name`);
+    const current = await snapshot();
+    const dry = await imp({
+      collection: 'wifi',
+      file: fx('wifi_standard_legacy_utf8bom.csv'),
+      filter: GIMPO,
+      dryRun: true,
+      previewRows: 5,
+    });
+    expect(dry).toMatchObject({ status: 'dry-run', encoding: 'utf-8', valid: 13, inserted: 0 });
+    expect(dry.preview?.features).toHaveLength(5);
+    await sql`delete from wifi where source like 'wifi_standard_current%'`.execute(b.db.kysely);
+    const r = await imp({ collection: 'wifi', file: fx('wifi_standard_legacy_utf8bom.csv'), filter: GIMPO });
+    expect(r).toMatchObject({ status: 'loaded', inserted: 13 });
+    expect(await snapshot()).toEqual(current);
+    // restore the current generation (with 관리번호) for the next tests
+    await sql`delete from wifi where source like 'wifi_standard_legacy%'`.execute(b.db.kysely);
+    expect(
+      (await imp({ collection: 'wifi', file: fx('wifi_standard_current_cp949.csv'), filter: GIMPO })).inserted,
+    ).toBe(13);
+  });
+
+  it.skipIf(reason)('refuses the national file unfiltered, naming the two Seoul rows', async () => {
+    const before = await count('wifi');
+    const r = await imp({ collection: 'wifi', file: fx('wifi_standard_current_cp949.csv'), replace: true });
+    expect(r.status).toBe('refused');
+    expect(r.errors.map((e) => e.row)).toEqual([15, 16]);
+    expect(r.errors[0]?.message).toMatch(/outside Gimpo/);
+    expect(await count('wifi')).toBe(before);
+  });
+
+  it.skipIf(reason)('refuses the bad-rows file whole, naming all eight bad rows and their fields', async () => {
+    const before = await count('wifi');
+    const audits = await count('audit_log');
+    const r = await imp({ collection: 'wifi', file: fx('wifi_bad_rows_cp949.csv') });
+    expect(r.status).toBe('refused');
+    expect(r.invalid).toBe(8);
+    expect(r.inserted).toBe(0);
+    const byRow = new Map<number, string>();
+    for (const e of r.errors)
+      byRow.set(e.row as number, `${byRow.get(e.row as number) ?? ''}${e.field}: ${e.message}; `);
+    expect([...byRow.keys()]).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(byRow.get(2)).toMatch(/WGS84위도.*swapped/);
+    expect(byRow.get(3)).toMatch(/WGS84위도: latitude 137\.6153 is out of range/);
+    expect(byRow.get(4)).toMatch(/설치장소명: is required/);
+    expect(byRow.get(5)).toMatch(/설치연월: impossible install month "1905-01"/);
+    expect(byRow.get(6)).toMatch(/WGS84위도: latitude is empty/);
+    expect(byRow.get(7)).toMatch(/WGS84위도: "37\.6x" is not a number/);
+    expect(byRow.get(8)).toMatch(/관리번호: duplicate: GP-WIFI-0001/);
+    expect(byRow.get(9)).toMatch(/the row has 3 columns, the header has 17/);
+    expect(await count('wifi')).toBe(before);
+    expect(await count('audit_log')).toBe(audits);
+  });
+
+  it.skipIf(reason)('--dry-run reports without writing; --skip-invalid loads exactly the one valid row', async () => {
+    const before = await count('wifi');
+    const dry = await imp({ collection: 'wifi', file: fx('wifi_bad_rows_cp949.csv'), skipInvalid: true, dryRun: true });
+    expect(dry).toMatchObject({ status: 'dry-run', valid: 1, invalid: 8, inserted: 0 });
+    expect(await count('wifi')).toBe(before);
+    const r = await imp({ collection: 'wifi', file: fx('wifi_bad_rows_cp949.csv'), skipInvalid: true });
+    expect(r).toMatchObject({ status: 'loaded', valid: 1, invalid: 8, inserted: 1 });
+    expect(r.errors.map((e) => e.row)).toContain(8);
+    expect(await count('wifi')).toBe(before + 1);
+    const valid = await rows(sql<{ name: string }>`select name from wifi where mgmt_no = 'GP-WIFI-9009'`);
+    expect(valid).toEqual([{ name: '정상 행' }]);
+  });
+
+  const lineCases = [
+    { layer: 'WTL_PIPE_LM', facility: 'water', n: 64, km: 31.63, area: 'update-2024-water-tongjin-wolgot-haseong' },
+    { layer: 'SWL_PIPE_LM', facility: 'sewer', n: 9, km: 5.387, area: undefined },
+    { layer: 'RDL_CTLR_LS', facility: 'road', n: 34, km: 18.164, area: 'update-2024-road-wolgot' },
+  ] as const;
+  for (const c of lineCases) {
+    it.skipIf(reason)(
+      `loads ${c.layer}.zip (EPSG:5186, CP949 .cpg) as ${c.n} ${c.facility} lines of ${c.km} km, attributes kept`,
+      async () => {
+        const r = await imp({ collection: 'update-lines', file: fx(`${c.layer}.zip`) });
+        expect(r).toMatchObject({
+          status: 'loaded',
+          srid: 5186,
+          sridFrom: 'prj',
+          encoding: 'cp949',
+          facility: c.facility,
+          inserted: c.n,
+        });
+        const mine = sql`l.source like ${`${c.layer}.zip%`}`;
+        const [agg] = await rows(sql<{ n: number; km: number; areas: number }>`
+        select count(*)::int as n, sum(length_m) / 1000 as km, count(distinct area_id)::int as areas
+        from update_lines l where ${mine} and facility = ${c.facility}`);
+        expect(agg?.n).toBe(c.n);
+        expect(Math.abs((agg?.km ?? 0) - c.km) / c.km).toBeLessThan(0.005);
+        const [one] = await rows(sql<{ attrs: Record<string, unknown>; name: string }>`
+        select attrs, name from update_lines l where ${mine} order by id limit 1`);
+        expect(one?.attrs).toMatchObject({ FTR_IDN: expect.any(Number), IST_YMD: expect.stringMatching(/^\d{8}$/) });
+        expect(String(one?.attrs.CNT_NUM ?? one?.name)).toMatch(/[가-힣]/);
+        if (c.area) {
+          const [a] = await rows(sql<{
+            ok: number;
+          }>`select count(*)::int as ok from update_lines l join update_areas a on a.id = l.area_id
+          where ${mine} and a.key = ${c.area}`);
+          expect(a?.ok).toBe(c.n);
+        }
+      },
+    );
+  }
+
+  it.skipIf(reason)('re-importing the same layer is refused as duplicates (FTR_IDN), --replace swaps it', async () => {
+    const r = await imp({ collection: 'update-lines', file: fx('SWL_PIPE_LM.zip') });
+    expect(r.status).toBe('refused');
+    expect(r.errors[0]).toMatchObject({ field: 'FTR_IDN', message: expect.stringMatching(/duplicate/) });
+    const sewer = await count('update_lines', sql`facility = 'sewer'`);
+    const again = await imp({ collection: 'update-lines', file: fx('SWL_PIPE_LM.zip'), replace: true });
+    expect(again).toMatchObject({ status: 'loaded', inserted: 9, deleted: sewer });
+    expect(await count('update_lines', sql`facility = 'sewer'`)).toBe(9);
+  });
+
+  it.skipIf(reason)(
+    'loads TL_SCCO_GEMD.zip (EPSG:5179 ESRI .prj, CP949 without .cpg): 13 areas, 278.2 km², Korean names',
+    async () => {
+      const r = await imp({ collection: 'admin-areas', file: fx('TL_SCCO_GEMD.zip'), replace: true });
+      expect(r).toMatchObject({ status: 'loaded', srid: 5179, encoding: 'cp949', inserted: 13 });
+      const [agg] = await rows(sql<{ n: number; km2: number }>`
+      select count(*)::int as n, sum(ST_Area(geom::geography)) / 1e6 as km2 from admin_areas`);
+      expect(agg?.n).toBe(13);
+      expect(Math.abs((agg?.km2 ?? 0) - 278.2) / 278.2).toBeLessThan(0.005);
+      const names = (await rows(sql<{ name_ko: string }>`select name_ko from admin_areas order by code`)).map(
+        (x) => x.name_ko,
+      );
+      expect(names).toContain('통진읍');
+      expect(names).toContain('김포본동');
+    },
+  );
+
+  it.skipIf(reason)(
+    'refuses a layer aimed at the wrong collection, and a shapefile without .prj unless --srid',
+    async () => {
+      await expect(imp({ collection: 'wifi', file: fx('WTL_PIPE_LM.zip') })).rejects.toThrow(/belongs in update-lines/);
+      const dir = path.join(tmp, 'noprj');
+      fs.mkdirSync(dir, { recursive: true });
+      for (const [name, bytes] of Object.entries(unzipSync(new Uint8Array(fs.readFileSync(fx('RDL_CTLR_LS.zip')))))) {
+        if (!name.endsWith('.prj')) fs.writeFileSync(path.join(dir, path.basename(name)), bytes);
+      }
+      const shp = path.join(dir, 'RDL_CTLR_LS.shp');
+      const err = await imp({ collection: 'update-lines', file: shp, dryRun: true, replace: true }).catch((e) => e);
+      expect(err).toBeInstanceOf(ApiError);
+      expect(err.errors[0]).toMatchObject({ field: 'srid' });
+      const r = await imp({ collection: 'update-lines', file: shp, srid: 5186, dryRun: true, replace: true });
+      expect(r).toMatchObject({ status: 'dry-run', valid: 34, sridFrom: 'option' });
+    },
+  );
+
+  it.skipIf(reason)(
+    'guards the 5181/5186 mix-up: 5186 data read as 5181 lands 100 km north and is refused with the cause',
+    async () => {
+      const before = await count('update_lines');
+      const r: ImportReport = await imp({
+        collection: 'update-lines',
+        file: fx('WTL_PIPE_LM.zip'),
+        srid: 5181,
+        replace: true,
+      });
+      expect(r.status).toBe('refused');
+      expect(r.invalid).toBe(64);
+      expect(r.hint).toMatch(/100 km north.*EPSG:5186/);
+      expect(r.errors[0]?.message).toMatch(/outside Gimpo/);
+      expect(await count('update_lines')).toBe(before);
+    },
+  );
+});
