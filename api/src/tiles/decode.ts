@@ -36,6 +36,11 @@ export function decodeTile(body: Uint8Array): DecodedTile {
   return out;
 }
 
+/** Fractions rounded to 6 decimals (engines differ in the last digits of computed lengths). */
+function readable(v: unknown): unknown {
+  return typeof v === 'number' && !Number.isInteger(v) ? Number(v.toFixed(6)) : v;
+}
+
 /** A decoded tile as stable, readable text: one line per feature, properties sorted by name. */
 export function tileToText(tile: DecodedTile): string {
   const lines: string[] = [];
@@ -46,7 +51,7 @@ export function tileToText(tile: DecodedTile): string {
     for (const f of layer.features) {
       const props = Object.keys(f.properties)
         .sort()
-        .map((k) => `${k}=${JSON.stringify(f.properties[k])}`)
+        .map((k) => `${k}=${JSON.stringify(readable(f.properties[k]))}`)
         .join(' ');
       const geom = f.geometry.map((r) => r.map(([x, y]) => `${x},${y}`).join(' ')).join(' | ');
       lines.push(`  #${f.id} ${f.type} {${props}} ${geom}`);

@@ -80,12 +80,14 @@ function sourceSql(def: CollectionDef, z: number): RawBuilder<unknown> {
       ) t
       order by t.cx, t.cy, t.id`;
   }
+  // as ST_AsMVTGeom does, drop shapes smaller than half a tile unit both ways (they would draw nothing)
+  const visible = sql`greatest(ST_XMax(t.geom_3857) - ST_XMin(t.geom_3857), ST_YMax(t.geom_3857) - ST_YMin(t.geom_3857)) >= ${unitSize(z) / 2}::float8`;
   if (z >= SHAPE_FULL_ZOOM) {
-    return sql`select t.id${cols}, t.geom_3857 as g from ${table} t, env where t.geom_3857 && env.b`;
+    return sql`select t.id${cols}, t.geom_3857 as g from ${table} t, env where t.geom_3857 && env.b and ${visible}`;
   }
   const size = def.geometry === 'Polygon' ? sql`ST_Area(t.geom_3857)` : sql`ST_Length(t.geom_3857)`;
   return sql`select t.id${cols}, ST_Simplify(t.geom_3857, ${unitSize(z)}::float8, true) as g
-    from ${table} t, env where t.geom_3857 && env.b
+    from ${table} t, env where t.geom_3857 && env.b and ${visible}
     order by ${size} desc, t.id limit ${SHAPE_BUDGET}`;
 }
 
@@ -120,8 +122,8 @@ interface VtFeature {
 }
 
 /**
- * (b) PGlite (no protobuf-c): SQL clips to the buffered tile (`ST_ClipByBox2D`), moves to tile units
- * (`ST_Affine`, y down), snaps to the integer grid (`ST_SnapToGrid`) and returns GeoJSON; JS drops what
+ * (b) PGlite (no protobuf-c): SQL moves to tile units (`ST_Affine`, y down), snaps to the integer grid
+ * (`ST_SnapToGrid`), clips to the buffered tile (`ST_ClipByBox2D`) and returns GeoJSON; JS drops what
  * collapsed, fixes ring winding and encodes with `@maplibre/vt-pbf`.
  */
 async function renderJs(db: Reader, def: CollectionDef, z: number, x: number, y: number): Promise<Uint8Array> {
@@ -132,12 +134,16 @@ async function renderJs(db: Reader, def: CollectionDef, z: number, x: number, y:
   const k = EXTENT / width;
   const names = propertyNames(def, z);
   const cols = names.length ? sql`, ${sql.join(names.map((p) => sql.ref(`s.${p}`)))}` : sql``;
-  const clipped = def.geometry === 'Point' ? sql`s.g` : sql`ST_ClipByBox2D(s.g, env.b)`;
+  // like ST_AsMVTGeom: to tile units (y down), snap to the integer grid, clip to the buffered tile, snap again
+  const snapped = sql`ST_SnapToGrid(ST_Affine(s.g, ${k}::float8, 0, 0, ${-k}::float8, ${-xmin * k}::float8, ${ymax * k}::float8), 1)`;
+  const clipped =
+    def.geometry === 'Point'
+      ? snapped
+      : sql`ST_SnapToGrid(ST_ClipByBox2D(${snapped}, ST_MakeEnvelope(${-BUFFER}, ${-BUFFER}, ${EXTENT + BUFFER}, ${EXTENT + BUFFER})), 1)`;
   const r = await sql<Record<string, unknown> & { id: number; gj: string }>`with ${envSql(z, x, y)}, src as (${sourceSql(def, z)})
     select * from (
-      select s.id${cols}, ST_AsGeoJSON(ST_RemoveRepeatedPoints(ST_SnapToGrid(
-        ST_Affine(${clipped}, ${k}::float8, 0, 0, ${-k}::float8, ${-xmin * k}::float8, ${ymax * k}::float8), 1)), 0) as gj
-      from src s, env
+      select s.id${cols}, ST_AsGeoJSON(ST_RemoveRepeatedPoints(${clipped}), 0) as gj
+      from src s
     ) q where q.gj is not null`.execute(db);
   const features: VtFeature[] = [];
   for (const row of r.rows) {
@@ -190,7 +196,8 @@ function addPolygon(out: Pt[][], rings: Pt[][]): void {
   for (const [i, ring] of rings.entries()) {
     const r = dedupe(ring);
     const area = r.length >= 4 ? signedArea(r) : 0;
-    if (area === 0) {
+    // as ST_AsMVTGeom (wagyu) does, rings under one square tile unit are dropped
+    if (Math.abs(area) < 1) {
       if (i === 0) return; // the exterior collapsed: drop the polygon with its holes
       continue;
     }
