@@ -2,20 +2,26 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { sessionMiddleware } from './auth/session.js';
 import type { AppDeps, AppEnv } from './context.js';
 import { ApiError } from './errors.js';
 import { handleError } from './problem.js';
 import { apiRouter } from './router.js';
+import { auditRoutes } from './routes/audit.js';
+import { authRoutes } from './routes/auth.js';
 import { clientConfigRoutes } from './routes/client-config.js';
 import { collectionsRoutes } from './routes/collections.js';
 import { conformanceRoutes } from './routes/conformance.js';
 import { healthRoutes } from './routes/health.js';
 import { itemsRoutes } from './routes/items.js';
+import { itemsWriteRoutes } from './routes/items-write.js';
 import { landingRoutes } from './routes/landing.js';
+import { reportsRoutes } from './routes/reports.js';
 import { searchRoutes } from './routes/search.js';
 import { statsRoutes } from './routes/stats.js';
 import { tilesRoutes } from './routes/tiles.js';
 import { wifiRoutes } from './routes/wifi.js';
+import { bodyLimit, csrfGuard, securityHeaders } from './security.js';
 import { createTileService } from './tiles/index.js';
 
 /**
@@ -26,13 +32,21 @@ export function createApp(base: Omit<AppDeps, 'tiles'> & Partial<Pick<AppDeps, '
   const deps: AppDeps = { ...base, tiles: base.tiles ?? createTileService(base) };
   const app = new OpenAPIHono<AppEnv>();
   app.onError(handleError);
+  app.use('*', securityHeaders());
 
   const api = apiRouter();
+  // imports have their own, larger limit (config.maxImportBytes)
+  const isImport = (p: string) => /\/imports?(\/|$)/.test(p);
+  api.use('*', csrfGuard(), bodyLimit(deps.config.maxBodyBytes, isImport), sessionMiddleware(deps));
   api.route('/', healthRoutes(deps));
   api.route('/', landingRoutes(deps));
   api.route('/', conformanceRoutes(deps));
   api.route('/', collectionsRoutes(deps));
   api.route('/', itemsRoutes(deps));
+  api.route('/', itemsWriteRoutes(deps));
+  api.route('/', authRoutes(deps));
+  api.route('/', auditRoutes(deps));
+  api.route('/', reportsRoutes(deps));
   api.route('/', wifiRoutes(deps));
   api.route('/', searchRoutes(deps));
   api.route('/', statsRoutes(deps));
@@ -53,6 +67,8 @@ export function createApp(base: Omit<AppDeps, 'tiles'> & Partial<Pick<AppDeps, '
       { name: 'City', description: 'Nearest Wi-Fi and search' },
       { name: 'Statistics', description: 'Survey coverage (Turf) and counts per 읍면동' },
       { name: 'Service', description: 'Health' },
+      { name: 'Staff', description: 'Sign-in, writes (OGC API – Features Part 4 style) and the audit log' },
+      { name: 'Reports', description: "Citizens' fault reports on assets" },
     ],
   });
   api.notFound((c) => {

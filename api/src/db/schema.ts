@@ -117,6 +117,21 @@ export interface AuditLogTable {
   detail: unknown;
 }
 
+/** A citizen's fault report on an asset (migration 008). */
+export interface FaultReportsTable {
+  id: Generated<number>;
+  collection: string;
+  feature_id: number;
+  category: string;
+  message: string;
+  contact: string | null;
+  status: Generated<'new' | 'in-progress' | 'resolved'>;
+  geom: Geometry;
+  created_at: Generated<Stamp>;
+  updated_at: Generated<Stamp>;
+  updated_by: number | null;
+}
+
 /** The database as Kysely sees it. */
 export interface Database {
   wifi: WifiTable;
@@ -128,6 +143,7 @@ export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   audit_log: AuditLogTable;
+  fault_reports: FaultReportsTable;
 }
 
 /** Names of the collection tables. */

@@ -143,7 +143,7 @@ export async function getFeature(db: Kysely<Database>, def: CollectionDef, id: n
 export function columnValue(p: PropertyDef, value: unknown): RawBuilder<unknown> | unknown {
   if (value === undefined || value === null) return null;
   if (p.type === 'text[]') return sql`${value as string[]}::text[]`;
-  if (p.type === 'json') return sql`${JSON.stringify(value)}::jsonb`;
+  if (p.type === 'json') return sql`${JSON.stringify(value)}::text::jsonb`;
   return value;
 }
 
