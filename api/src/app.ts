@@ -12,7 +12,9 @@ import { authRoutes } from './routes/auth.js';
 import { clientConfigRoutes } from './routes/client-config.js';
 import { collectionsRoutes } from './routes/collections.js';
 import { conformanceRoutes } from './routes/conformance.js';
+import { exportRoutes } from './routes/export.js';
 import { healthRoutes } from './routes/health.js';
+import { importsRoutes } from './routes/imports.js';
 import { itemsRoutes } from './routes/items.js';
 import { itemsWriteRoutes } from './routes/items-write.js';
 import { landingRoutes } from './routes/landing.js';
@@ -50,6 +52,8 @@ export function createApp(base: Omit<AppDeps, 'tiles'> & Partial<Pick<AppDeps, '
   api.route('/', wifiRoutes(deps));
   api.route('/', searchRoutes(deps));
   api.route('/', statsRoutes(deps));
+  api.route('/', importsRoutes(deps));
+  api.route('/', exportRoutes(deps));
   api.route('/', clientConfigRoutes(deps));
   api.route('/', tilesRoutes(deps));
   api.doc('/openapi.json', {

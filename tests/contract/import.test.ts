@@ -8,6 +8,7 @@ import { ApiError } from '../../api/src/errors.js';
 import { runImport } from '../../api/src/import/run.js';
 import type { ImportOptions, ImportReport } from '../../api/src/import/types.js';
 import { BACKENDS, openBackend, skipReason, type TestBackend } from '../support/backends.js';
+import { type Staff, staff } from '../support/staff.js';
 
 /** The shared fixtures, read in place (never copied into the repository). */
 const FIXTURES = process.env.FIXTURES_DIR || path.resolve(process.cwd(), '..', 'shared', 'data', 'fixtures');
@@ -236,4 +237,103 @@ describe.each(BACKENDS)('import on %s', (backendName) => {
       expect(await count('update_lines')).toBe(before);
     },
   );
+});
+
+describe.each(BACKENDS)('import over HTTP on %s', (backendName) => {
+  const reason = skipReason(backendName) || (fs.existsSync(FIXTURES) ? '' : `no fixtures at ${FIXTURES}`);
+  let b: TestBackend;
+  let it_: Staff;
+  let pr: Staff;
+  const upload = (file: string, type = 'text/csv') => {
+    const form = new FormData();
+    form.append('file', new Blob([fs.readFileSync(fx(file))], { type }), file);
+    return { method: 'POST', body: form } satisfies RequestInit;
+  };
+  const wifiCount = async () =>
+    (await sql<{ n: number }>`select count(*)::int as n from wifi`.execute(b.db.kysely)).rows[0]?.n ?? 0;
+  const poll = async (who: Staff, id: string) => {
+    for (let i = 0; i < 200; i++) {
+      const res = await who.request(`/api/imports/${id}`);
+      expect(res.status).toBe(200);
+      const job = await res.json();
+      if (job.status !== 'running') return job;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('import did not finish');
+  };
+
+  beforeAll(async () => {
+    if (reason) return;
+    b = await openBackend(backendName);
+    it_ = await staff(b, 'it-lee', 'it');
+    pr = await staff(b, 'pr-park', 'pr');
+  });
+  afterAll(async () => {
+    await b?.close();
+  });
+
+  it.skipIf(reason)('needs a session (401) and a role that edits the collection (403)', async () => {
+    const anon = await b.request('/api/imports?collection=wifi', {
+      ...upload('wifi_standard_current_cp949.csv'),
+      headers: { origin: 'http://localhost' },
+    });
+    expect(anon.status).toBe(401);
+    expect(anon.headers.get('content-type')).toContain('application/problem+json');
+    const wrong = await pr.request('/api/imports?collection=wifi', upload('wifi_standard_current_cp949.csv'));
+    expect(wrong.status).toBe(403);
+  });
+
+  it.skipIf(reason)(
+    'previews the first rows as GeoJSON without writing, then loads on confirm with progress to 100 %',
+    async () => {
+      const before = await wifiCount();
+      const q = `collection=wifi&preview=true&filter=${encodeURIComponent('설치시군구명=김포시')}`;
+      const res = await it_.request(`/api/imports?${q}`, upload('wifi_standard_current_cp949.csv'));
+      expect(res.status).toBe(200);
+      const job = await res.json();
+      expect(job).toMatchObject({
+        status: 'previewed',
+        report: { status: 'dry-run', valid: 13, filtered: 2, encoding: 'cp949' },
+      });
+      expect(job.report.preview.features).toHaveLength(13);
+      expect(job.report.preview.features[0]).toMatchObject({
+        type: 'Feature',
+        geometry: { type: 'Point' },
+        properties: { name: '김포시청' },
+      });
+      expect(job.links.map((l: { rel: string }) => l.rel)).toContain('confirm');
+      expect(await wifiCount()).toBe(before);
+
+      const confirm = await it_.request(`/api/imports/${job.id}/confirm`, { method: 'POST' });
+      expect(confirm.status).toBe(202);
+      expect(confirm.headers.get('location')).toBe(`/api/imports/${job.id}`);
+      const done = await poll(it_, job.id);
+      expect(done).toMatchObject({ status: 'loaded', progress: { percent: 100 }, report: { inserted: 13 } });
+      expect(await wifiCount()).toBe(before + 13);
+      const audit = await sql<{
+        username: string;
+      }>`select username from audit_log where action = 'import' order by id desc limit 1`.execute(b.db.kysely);
+      expect(audit.rows[0]?.username).toBe('it-lee');
+      expect((await it_.request(`/api/imports/${job.id}/confirm`, { method: 'POST' })).status).toBe(409);
+      expect((await pr.request(`/api/imports/${job.id}`)).status).toBe(403);
+    },
+  );
+
+  it.skipIf(reason)('reports a refused upload with every bad row, and writes nothing', async () => {
+    const before = await wifiCount();
+    const res = await it_.request('/api/imports?collection=wifi', upload('wifi_bad_rows_cp949.csv'));
+    expect(res.status).toBe(202);
+    const job = await poll(it_, (await res.json()).id);
+    expect(job.status).toBe('refused');
+    expect([...new Set(job.report.errors.map((e: { row: number }) => e.row))]).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(await wifiCount()).toBe(before);
+  });
+
+  it.skipIf(reason)('answers an unreadable upload with 400 naming the problem', async () => {
+    const res = await it_.request('/api/imports?collection=wifi&preview=true', upload('README.md', 'text/markdown'));
+    expect(res.status).toBe(400);
+    expect((await res.json()).errors[0]).toMatchObject({ field: 'file' });
+    const noFile = await it_.request('/api/imports?collection=wifi', { method: 'POST', body: new FormData() });
+    expect(noFile.status).toBe(400);
+  });
 });
