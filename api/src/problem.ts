@@ -21,8 +21,15 @@ function isDatabaseDown(err: unknown): boolean {
     code === 'CONNECTION_ENDED' ||
     code === 'CONNECT_TIMEOUT' ||
     code === 'CONNECTION_DESTROYED' ||
+    code === 'DATABASE_UNAVAILABLE' || // db/postgres-dialect.ts fails fast while the server is unreachable
+    code === 'EPIPE' ||
+    code === 'ETIMEDOUT' ||
+    code === 'EHOSTUNREACH' ||
     code === '57P01' || // admin_shutdown
-    code === '57P03' // cannot_connect_now
+    code === '57P02' || // crash_shutdown
+    code === '57P03' || // cannot_connect_now (starting up, shutting down)
+    code === '53300' || // too_many_connections
+    (typeof code === 'string' && code.startsWith('08')) // connection_exception class
   );
 }
 

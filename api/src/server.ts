@@ -1,8 +1,34 @@
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
-import { startDatabase } from './startup.js';
 import { StartupError } from './errors.js';
+import { startDatabase } from './startup.js';
+
+/**
+ * postgres.js 3.4.x can throw from a timer when a connection closes under it, e.g. while PostgreSQL restarts
+ * (porsager/postgres#1066, #1154, #1208; unfixed in 3.4.9): `socket.write` on a socket it has already dropped.
+ * db/postgres-dialect.ts avoids the known trigger (reserved connections); this is the backstop: the error is
+ * logged rather than fatal, so the other requests keep being served. Any other uncaught exception still ends the
+ * process, as Node would.
+ */
+function isPostgresClosedSocketError(err: unknown): boolean {
+  return (
+    err instanceof TypeError &&
+    /reading 'write'|evaluating 'socket\.write'/.test(err.message) &&
+    /postgres[\\/]src[\\/]connection\.js/.test(err.stack ?? '')
+  );
+}
+
+process.on('uncaughtException', (err) => {
+  if (isPostgresClosedSocketError(err)) {
+    console.warn(
+      `[${new Date().toISOString()}] database connection dropped mid-write (postgres.js); the pool reconnects`,
+    );
+    return;
+  }
+  console.error(err);
+  process.exit(1);
+});
 
 /** Entry point of `npm start`: open (and on first start migrate and seed) the database, then serve. */
 async function main(): Promise<void> {

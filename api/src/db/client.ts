@@ -3,11 +3,12 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
 import { Kysely } from 'kysely';
-import { PostgresJSDialect } from 'kysely-postgres-js';
 import postgres from 'postgres';
 import type { Config } from '../config.js';
 import { StartupError } from '../errors.js';
 import { PGliteDialect } from './pglite-dialect.js';
+import { PostgresPoolDialect } from './postgres-dialect.js';
+import { withPreparedStatements } from './prepared.js';
 import type { Database } from './schema.js';
 
 /** Which engine a database handle talks to. */
@@ -36,6 +37,9 @@ function postgresClient(url: string, config: Config) {
     max: config.poolSize,
     connect_timeout: 5,
     idle_timeout: 60,
+    // seconds before a closed connection reconnects: postgres.js grows this to 20 s while the server is down,
+    // which would delay recovery after a PostgreSQL restart; capped at 1 s
+    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
     onnotice: () => {},
     types: {
       int8: { to: INT8, from: [INT8], serialize: (x: number) => String(x), parse: (x: string) => Number(x) },
@@ -55,11 +59,12 @@ async function openPostgres(url: string, config: Config): Promise<Db> {
       `cannot reach PostgreSQL at ${redact(url)} (${(err as Error).message}); check DATABASE_URL and that the server is running`,
     );
   }
-  const kysely = new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: client }) });
+  const kysely = new Kysely<Database>({ dialect: new PostgresPoolDialect(client) });
   const readerClients = config.databaseReadUrls.map((u) => postgresClient(u, config));
-  const readers = readerClients.length
-    ? readerClients.map((c) => new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: c }) }))
-    : [kysely];
+  // reads go through prepared statements (see prepared.ts); on the primary they share its pool
+  const readers = (readerClients.length ? readerClients : [client]).map(
+    (c) => new Kysely<Database>({ dialect: new PostgresPoolDialect(withPreparedStatements(c)) }),
+  );
   return {
     kysely,
     backend: 'postgres',
