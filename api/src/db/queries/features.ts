@@ -37,12 +37,9 @@ export function featureJson(
     .map((p) => sql`${sql.lit(p.name)}, ${sql.ref(`${alias}.${p.name}`)}`);
   props.push(sql`'updated_at', ${sql.ref(`${alias}.updated_at`)}`);
   for (const [name, value] of extra) props.push(sql`${sql.lit(name)}, ${value}`);
-  return sql<string>`json_build_object(
-    'type', 'Feature',
-    'id', ${sql.ref(`${alias}.id`)},
-    'geometry', ST_AsGeoJSON(${sql.ref(`${alias}.geom`)}, 7)::json,
-    'properties', json_build_object(${sql.join(props)})
-  )::text`;
+  // concatenated as text: casting ST_AsGeoJSON to json would parse every geometry again
+  return sql<string>`('{"type":"Feature","id":' || ${sql.ref(`${alias}.id`)} || ',"geometry":' || ST_AsGeoJSON(${sql.ref(`${alias}.geom`)}, 7)
+    || ',"properties":' || json_build_object(${sql.join(props)})::text || '}')`;
 }
 
 function whereClauses(def: CollectionDef, q: Omit<ItemsQuery, 'limit' | 'offset'>): RawBuilder<unknown>[] {
@@ -89,8 +86,9 @@ export async function listFeatures<T extends boolean = false>(
       ? sql`, ST_AsText(t.geom) as wkt, ST_X(t.geom) as lon, ST_Y(t.geom) as lat`
       : sql`, ST_AsText(t.geom) as wkt, null::float8 as lon, null::float8 as lat`
     : sql``;
+  // the page is chosen first, so the JSON is built for its rows only (not for every match before the sort)
   const rows = await sql<StoredFeatureWithText>`select t.id, t.version, ${featureJson(def)} as json ${text}
-      from ${table} t ${whereSql} order by t.id limit ${q.limit} offset ${q.offset}`.execute(db);
+      from (select * from ${table} t ${whereSql} order by t.id limit ${q.limit} offset ${q.offset}) t order by t.id`.execute(db);
   const n = rows.rows.length;
   let numberMatched: number;
   if (n < q.limit && (n > 0 || q.offset === 0)) numberMatched = q.offset + n;
