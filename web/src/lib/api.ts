@@ -36,15 +36,31 @@ export interface CoverageRow {
   name: string;
   facility: string;
   target_km: number | null;
+  /** Length of the project's lines inside its area (km). */
   surveyed_km: number;
+  /** Length of the project's lines falling outside its area (km). */
+  outside_km: number;
   coverage_pct: number | null;
   area_km2: number | null;
+  year: number | null;
+  line_count: number | null;
+}
+
+/** A coverage total (per facility, or per facility and year). */
+export interface CoverageTotal {
+  facility: string;
+  year: number | null;
+  target_km: number;
+  surveyed_km: number;
+  coverage_pct: number | null;
 }
 
 /** `/api/stats/coverage` normalised: projects and totals per facility. */
 export interface Coverage {
   areas: CoverageRow[];
-  totals: { facility: string; target_km: number; surveyed_km: number; coverage_pct: number | null }[];
+  totals: CoverageTotal[];
+  /** Totals per facility and year (for the chart). */
+  byFacilityYear: CoverageTotal[];
 }
 
 /** An HTTP failure with the status and the problem+json detail when there is one. */
@@ -82,6 +98,12 @@ export async function fetchCount(collection: string): Promise<number> {
   return fc.numberMatched;
 }
 
+/** Feature counts of every collection from one `/api/collections` call (`numberMatched` of each). */
+export async function fetchCounts(): Promise<Record<string, number>> {
+  const body = await getJson<{ collections: { id: string; numberMatched?: number }[] }>('/api/collections');
+  return Object.fromEntries(body.collections.filter((c) => typeof c.numberMatched === 'number').map((c) => [c.id, c.numberMatched as number]));
+}
+
 /** URL of a collection's features as GeoJSON (what a GeoJSON map source loads). */
 export function itemsUrl(collection: string, params: Record<string, string | number> = {}): string {
   const q = new URLSearchParams({ limit: '10000', ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])) });
@@ -115,7 +137,7 @@ function num(v: unknown): number | null {
   return v === null || v === undefined || v === '' ? null : Number(v);
 }
 
-/** Coverage of every update project and totals per facility (accepts `areas`/`projects`/`items` lists). */
+/** Coverage of every update project and totals per facility (and per facility × year). */
 export async function fetchCoverage(): Promise<Coverage> {
   const raw = await getJson<Record<string, unknown> | unknown[]>('/api/stats/coverage');
   const obj = Array.isArray(raw) ? { areas: raw } : raw;
@@ -126,18 +148,21 @@ export async function fetchCoverage(): Promise<Coverage> {
     facility: String(r.facility ?? ''),
     target_km: num(r.target_km),
     surveyed_km: num(r.surveyed_km) ?? 0,
+    outside_km: num(r.outside_km) ?? 0,
     coverage_pct: num(r.coverage_pct),
     area_km2: num(r.area_km2),
+    year: num(r.year),
+    line_count: num(r.line_count),
   }));
-  const rawTotals = obj.totals ?? obj.byFacility ?? [];
-  const totalsList = Array.isArray(rawTotals)
-    ? (rawTotals as Record<string, unknown>[])
-    : Object.entries(rawTotals as Record<string, Record<string, unknown>>).map(([facility, t]) => ({ facility, ...t }));
-  const totals = totalsList.map((t) => ({
+  const totals = (obj.totals ?? {}) as Record<string, unknown> | unknown[];
+  const toTotal = (t: Record<string, unknown>): CoverageTotal => ({
     facility: String(t.facility ?? ''),
+    year: num(t.year),
     target_km: num(t.target_km) ?? 0,
     surveyed_km: num(t.surveyed_km) ?? 0,
     coverage_pct: num(t.coverage_pct),
-  }));
-  return { areas, totals };
+  });
+  const byFacility = (Array.isArray(totals) ? totals : ((totals.by_facility ?? []) as unknown[])) as Record<string, unknown>[];
+  const byYear = (Array.isArray(totals) ? [] : ((totals.by_facility_year ?? []) as unknown[])) as Record<string, unknown>[];
+  return { areas, totals: byFacility.map(toTotal), byFacilityYear: byYear.map(toTotal) };
 }

@@ -1,26 +1,44 @@
 // Loads what every panel needs once: client configuration (labels, basemap, tile threshold) and layer counts.
-import { fetchClientConfig, fetchCount } from '../lib/api';
+import { type ClientConfig, fetchClientConfig, fetchCount, fetchCounts } from '../lib/api';
 import { LAYERS } from '../layers';
 import { app } from './app.svelte';
 
-let loading: Promise<void> | undefined;
+const FALLBACK: ClientConfig = { basemapStyleUrl: 'osm', tileThreshold: 2000, collections: [] };
+let config: Promise<ClientConfig> | undefined;
+let counts: Promise<void> | undefined;
 
-/** Loads the client configuration and feature counts (once); resolves when both are in `app`. */
-export function loadCatalog(): Promise<void> {
-  loading ??= (async () => {
-    const [config] = await Promise.all([
-      fetchClientConfig().catch(() => ({ basemapStyleUrl: 'osm', tileThreshold: 2000, collections: [] })),
-      ...LAYERS.map(async (l) => {
-        try {
-          app.counts[l.id] = await fetchCount(l.id);
-        } catch {
-          app.counts[l.id] = undefined;
-        }
+/** Loads the client configuration once (basemap, threshold, labels) into `app.config`. */
+export function loadConfig(): Promise<ClientConfig> {
+  config ??= fetchClientConfig()
+    .catch(() => FALLBACK)
+    .then((c) => {
+      app.config = c;
+      return c;
+    });
+  return config;
+}
+
+/** Loads the feature count of every layer once: one `/api/collections` call, else one call per layer. */
+export function loadCounts(): Promise<void> {
+  counts ??= (async () => {
+    let all: Record<string, number> = {};
+    try {
+      all = await fetchCounts();
+    } catch {
+      /* fall back to per-collection counts */
+    }
+    await Promise.all(
+      LAYERS.map(async (l) => {
+        app.counts[l.id] = all[l.id] ?? (await fetchCount(l.id).catch(() => undefined));
       }),
-    ]);
-    app.config = config;
+    );
   })();
-  return loading;
+  return counts;
+}
+
+/** Loads both the configuration and the counts. */
+export async function loadCatalog(): Promise<void> {
+  await Promise.all([loadConfig(), loadCounts()]);
 }
 
 /** Whether a collection is drawn from vector tiles: more features than the configured threshold. */
