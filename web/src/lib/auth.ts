@@ -43,7 +43,12 @@ async function call<T>(path: string, init: RequestInit = {}): Promise<{ body: T;
       /* not problem+json */
     }
     if (res.status === 401 && !path.startsWith('/api/auth/')) session.set(undefined);
-    throw new ApiProblem(res.status, String(body.detail ?? res.statusText), (body.errors as FieldProblem[] | undefined) ?? [], body);
+    throw new ApiProblem(
+      res.status,
+      String(body.detail ?? res.statusText),
+      (body.errors as FieldProblem[] | undefined) ?? [],
+      body,
+    );
   }
   const text = res.status === 204 ? '' : await res.text();
   return { body: (text ? JSON.parse(text) : undefined) as T, res };
@@ -114,7 +119,11 @@ export function loadForEdit(collection: string, id: string | number): Promise<Ed
 }
 
 /** Adds a feature (201); returns it with its ETag. */
-export function createFeature(collection: string, geometry: Geometry, properties: Record<string, unknown>): Promise<EditableFeature> {
+export function createFeature(
+  collection: string,
+  geometry: Geometry,
+  properties: Record<string, unknown>,
+): Promise<EditableFeature> {
   return withEtag(call<ApiFeature>(itemPath(collection), jsonInit('POST', { type: 'Feature', geometry, properties })));
 }
 
@@ -126,7 +135,10 @@ export function patchFeature(
   patch: { properties?: Record<string, unknown>; geometry?: Geometry },
 ): Promise<EditableFeature> {
   return withEtag(
-    call<ApiFeature>(itemPath(collection, id), jsonInit('PATCH', patch, { 'If-Match': etag, 'Content-Type': 'application/merge-patch+json' })),
+    call<ApiFeature>(
+      itemPath(collection, id),
+      jsonInit('PATCH', patch, { 'If-Match': etag, 'Content-Type': 'application/merge-patch+json' }),
+    ),
   );
 }
 
@@ -148,12 +160,21 @@ export interface HistoryEntry {
 
 /** A feature's changes, newest first (staff only). */
 export async function fetchHistory(collection: string, id: string | number): Promise<HistoryEntry[]> {
-  const { body } = await call<{ entries: HistoryEntry[] }>(`${itemPath(collection, id)}/history?limit=50`, { cache: 'no-store' });
+  const { body } = await call<{ entries: HistoryEntry[] }>(`${itemPath(collection, id)}/history?limit=50`, {
+    cache: 'no-store',
+  });
   return body.entries;
 }
 
 /** Kinds of fault a citizen can report (as the server accepts them). */
-export const REPORT_CATEGORIES = ['not-working', 'damaged', 'dirty', 'wrong-location', 'wrong-information', 'other'] as const;
+export const REPORT_CATEGORIES = [
+  'not-working',
+  'damaged',
+  'dirty',
+  'wrong-location',
+  'wrong-information',
+  'other',
+] as const;
 /** States of a report in order. */
 export const REPORT_STATUSES = ['new', 'in-progress', 'resolved'] as const;
 

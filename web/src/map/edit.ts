@@ -1,6 +1,6 @@
 // Editing on the map: a draggable handle for moving a point, and the layer of open fault reports.
 // Functions take the maplibre Map; each returns a cleanup that removes what it added.
-import type { GeoJSONSource, Map as MapLibreMap, MapLayerMouseEvent, MapMouseEvent, MapTouchEvent } from 'maplibre-gl';
+import type { GeoJSONSource, MapLayerMouseEvent, Map as MapLibreMap, MapMouseEvent, MapTouchEvent } from 'maplibre-gl';
 import { OPEN_REPORTS_URL } from '../lib/auth';
 
 /** The map editing components use, once MapView hands it over with `attachEditing`. */
@@ -14,7 +14,9 @@ const REPORTS_LAYER = 'open-reports';
 function pointData(lng: number, lat: number) {
   return {
     type: 'FeatureCollection' as const,
-    features: [{ type: 'Feature' as const, properties: {}, geometry: { type: 'Point' as const, coordinates: [lng, lat] } }],
+    features: [
+      { type: 'Feature' as const, properties: {}, geometry: { type: 'Point' as const, coordinates: [lng, lat] } },
+    ],
   };
 }
 
@@ -35,7 +37,12 @@ export function dragPoint(
     id: HANDLE_LAYER,
     type: 'circle',
     source: HANDLE_SOURCE,
-    paint: { 'circle-radius': 11, 'circle-color': '#f59e0b', 'circle-stroke-color': '#111827', 'circle-stroke-width': 3 },
+    paint: {
+      'circle-radius': 11,
+      'circle-color': '#f59e0b',
+      'circle-stroke-color': '#111827',
+      'circle-stroke-width': 3,
+    },
   });
   const source = () => map.getSource(HANDLE_SOURCE) as GeoJSONSource | undefined;
   let dragging = false;
