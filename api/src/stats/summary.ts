@@ -17,7 +17,7 @@ export interface EmdSummary {
 export interface SummaryReport {
   collections: string[];
   areas: EmdSummary[];
-  /** Features in no 읍면동 (e.g. the board at 김포공항역, in Seoul), counted and named. */
+  /** Features in no 읍면동 (e.g. the board at 김포공항역, in Seoul): counted, and the first 200 per collection named. */
   outside: { counts: Record<string, number>; total: number; features: OutsideRow[] };
   totals: Record<string, number>;
   method: string;

@@ -61,27 +61,51 @@ export interface OutsideRow {
   title: string | null;
 }
 
-function assigned() {
-  const parts = Object.values(COLLECTIONS)
-    .filter((def) => def.id !== 'admin-areas')
-    .map(
-      (def) => sql`select ${def.id}::text as collection, t.id, ${sql.ref(`t.${def.titleColumn}`)}::text as title,
-        (select a.code from admin_areas a where ST_Intersects(a.geom, ST_PointOnSurface(t.geom)) order by a.code limit 1) as code
-        from ${sql.table(def.table)} t`,
-    );
-  return sql.join(parts, sql` union all `);
-}
+const summarised = () => Object.values(COLLECTIONS).filter((def) => def.id !== 'admin-areas');
 
 /**
  * Spatial join of every collection (but the 읍면동 themselves) on admin_areas: each feature's point on
- * surface is given to the 읍면동 containing it (the lowest code when it lies on a shared border).
+ * surface is given to the 읍면동 containing it (the lowest code when it lies on a shared border). The join
+ * runs from the 13 areas into each table's spatial index; features in no area are the table's count minus
+ * the assigned ones, and up to `listLimit` of them are named.
  */
-export async function countsPerEmd(db: Kysely<Database>): Promise<{ counts: EmdCountRow[]; outside: OutsideRow[] }> {
-  const counts = await sql<EmdCountRow>`select collection, code, count(*)::int as n from (${assigned()}) x
-    group by collection, code order by collection, code`.execute(db);
-  const outside = await sql<OutsideRow>`select collection, id, title from (${assigned()}) x
-    where code is null order by collection, id limit 1000`.execute(db);
-  return { counts: counts.rows, outside: outside.rows };
+export async function countsPerEmd(
+  db: Kysely<Database>,
+  listLimit = 200,
+): Promise<{ counts: EmdCountRow[]; outside: OutsideRow[] }> {
+  const inside = sql.join(
+    summarised().map(
+      (def) => sql`select ${def.id}::text as collection, code, count(*)::int as n from (
+        select distinct on (t.id) t.id, a.code from ${sql.table(def.table)} t
+        join admin_areas a on a.geom && t.geom and ST_Intersects(a.geom, ST_PointOnSurface(t.geom))
+        order by t.id, a.code) x group by code`,
+    ),
+    sql` union all `,
+  );
+  const totals = sql.join(
+    summarised().map((def) => sql`select ${def.id}::text as collection, count(*)::int as n from ${sql.table(def.table)}`),
+    sql` union all `,
+  );
+  const outsideList = sql.join(
+    summarised().map(
+      (def) => sql`(select ${def.id}::text as collection, t.id, ${sql.ref(`t.${def.titleColumn}`)}::text as title
+        from ${sql.table(def.table)} t where not exists (select 1 from admin_areas a
+          where a.geom && t.geom and ST_Intersects(a.geom, ST_PointOnSurface(t.geom)))
+        order by t.id limit ${listLimit})`,
+    ),
+    sql` union all `,
+  );
+  const [inRows, totalRows, outRows] = await Promise.all([
+    sql<EmdCountRow>`${inside}`.execute(db),
+    sql<{ collection: string; n: number }>`${totals}`.execute(db),
+    sql<OutsideRow>`select * from (${outsideList}) o order by collection, id`.execute(db),
+  ]);
+  const counts = [...inRows.rows];
+  for (const t of totalRows.rows) {
+    const assigned = inRows.rows.filter((r) => r.collection === t.collection).reduce((s, r) => s + r.n, 0);
+    if (t.n > assigned) counts.push({ collection: t.collection, code: null, n: t.n - assigned });
+  }
+  return { counts, outside: outRows.rows };
 }
 
 /** The 읍면동 (code, Korean and English name), by code. */
