@@ -1,6 +1,14 @@
 // Editing on the map: a draggable handle for moving a point, and the layer of open fault reports.
 // Functions take the maplibre Map; each returns a cleanup that removes what it added.
-import type { GeoJSONSource, MapLayerMouseEvent, Map as MapLibreMap, MapMouseEvent, MapTouchEvent } from 'maplibre-gl';
+import type {
+  GeoJSONSource,
+  MapLayerMouseEvent,
+  Map as MapLibreMap,
+  MapMouseEvent,
+  MapTouchEvent,
+  VectorTileSource,
+} from 'maplibre-gl';
+import { itemsUrl } from '../lib/api';
 import { OPEN_REPORTS_URL } from '../lib/auth';
 
 /** The map editing components use, once MapView hands it over with `attachEditing`. */
@@ -135,13 +143,36 @@ export function refreshOpenReports(): void {
 }
 
 /**
- * Hands the map to the editing components and shows the open reports. MapView calls it once the map
- * has loaded; the returned cleanup undoes it when the map goes.
+ * Reloads a collection's map source after a write: GeoJSON sources fetch their items afresh (bypassing
+ * the HTTP cache); vector sources get new tile URLs (the server purged the touched tiles already).
+ */
+export async function reloadCollection(map: MapLibreMap, collection: string): Promise<void> {
+  const src = map.getSource(collection);
+  if (!src) return;
+  if (src.type === 'geojson') {
+    const res = await fetch(itemsUrl(collection), { cache: 'no-store' });
+    if (res.ok) (src as GeoJSONSource).setData(await res.json());
+  } else if (src.type === 'vector') {
+    const v = src as VectorTileSource;
+    const stamp = Date.now();
+    v.setTiles((v.tiles ?? []).map((u) => `${u.split('?')[0]}?v=${stamp}`));
+  }
+}
+
+/**
+ * Hands the map to the editing components, shows the open reports and reloads a layer whenever an edit
+ * announces `gimpo:data-changed`. MapView calls it once the map has loaded; the cleanup undoes it.
  */
 export function attachEditing(map: MapLibreMap): () => void {
   editMap.map = map;
   const hideReports = showOpenReports(map);
+  const onChange = (e: Event) => {
+    const collection = (e as CustomEvent<{ collection?: string }>).detail?.collection;
+    if (collection) void reloadCollection(map, collection);
+  };
+  window.addEventListener('gimpo:data-changed', onChange);
   return () => {
+    window.removeEventListener('gimpo:data-changed', onChange);
     hideReports();
     if (editMap.map === map) editMap.map = undefined;
   };

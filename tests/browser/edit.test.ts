@@ -1,0 +1,174 @@
+// Staff edit mode and citizens' fault reports driven in real Chromium: sign in, edit with inline
+// validation, conflict (412) with the other version shown, move by clicking, delete with confirmation,
+// a public report, the staff queue (a hostile message shown as text), all under the app's CSP.
+import { sql } from 'kysely';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addUser } from '../../api/src/auth/users.js';
+import { browserSkipReason, gotoMap, launchBrowser, type RunningApp, startApp } from './harness.js';
+
+const reason = browserSkipReason();
+if (reason) console.warn(`edit browser suite skipped: ${reason}`);
+const PASSWORD = 'browser-test passphrase 5512';
+const XSS = '<img src=x onerror="window.__xss=1">';
+
+describe.skipIf(reason)('staff editing in Chromium', () => {
+  let app: RunningApp;
+  let browser: Browser;
+  let targetId = 0;
+
+  beforeAll(async () => {
+    app = await startApp();
+    await addUser(app.backend.db.kysely, { username: 'pr-browser', role: 'pr', password: PASSWORD });
+    const row = await sql<{ id: number }>`insert into sculptures (name, kind, source, verified, geom)
+      values ('편집 시험 조형물', 'character', 'browser test fixture', false, ST_SetSRID(ST_MakePoint(126.70, 37.64), 4326))
+      returning id`.execute(app.backend.db.kysely);
+    targetId = row.rows[0]?.id ?? 0;
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  async function open(): Promise<{ page: Page; errors: string[]; dialogs: string[]; close: () => Promise<void> }> {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ko-KR' });
+    const page = await ctx.newPage();
+    const errors: string[] = [];
+    const dialogs: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) errors.push(m.text());
+    });
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.accept();
+    });
+    await page.route('https://**', (route) => route.abort('internetdisconnected'));
+    return { page, errors, dialogs, close: () => ctx.close() };
+  }
+
+  async function signIn(page: Page): Promise<void> {
+    await page.click('#staff-toggle');
+    await page.fill('#staff-panel input[name=username]', 'pr-browser');
+    await page.fill('#staff-panel input[name=password]', PASSWORD);
+    await page.click('#staff-panel button[type=submit]');
+    await expect.poll(() => page.locator('#staff-toggle').textContent()).toContain('pr-browser');
+    await page.click('#staff-toggle');
+  }
+
+  const row = async () =>
+    (
+      await sql<{ name: string; note: string | null; version: number; lon: number }>`
+        select name, note, version, ST_X(geom) as lon from sculptures where id = ${targetId}`.execute(
+        app.backend.db.kysely,
+      )
+    ).rows[0];
+
+  it('signs in, edits with inline validation, and shows the other version on a conflict', async () => {
+    const { page, errors, close } = await open();
+    await gotoMap(page, `${app.url}#map=15.00/37.64000/126.70000&sel=sculptures:${targetId}`);
+    await signIn(page);
+    const cookies = await page.context().cookies();
+    const session = cookies.find((c) => c.name === 'gimpo_session');
+    expect(session?.httpOnly).toBe(true);
+    expect(session?.sameSite).toBe('Strict');
+    expect(await page.evaluate(() => document.cookie)).not.toContain('gimpo_session');
+
+    await page.getByRole('button', { name: '이 자료 편집' }).click();
+    const name = page.locator('#f-name');
+    await expect.poll(() => name.inputValue()).toBe('편집 시험 조형물');
+    await name.fill('');
+    await expect.poll(() => page.locator('#e-name').textContent()).toContain('필수');
+    expect(await name.getAttribute('aria-invalid')).toBe('true');
+    await name.fill('고친 이름');
+    await page.getByRole('button', { name: '저장', exact: true }).click();
+    await expect.poll(async () => (await row())?.name).toBe('고친 이름');
+    expect((await row())?.version).toBe(2);
+    await expect.poll(() => page.locator('#detail-title').textContent()).toBe('고친 이름');
+    await expect.poll(() => page.locator('.history li').count()).toBeGreaterThan(0);
+
+    // someone else saves meanwhile
+    await sql`update sculptures set note = '다른 직원 메모', version = version + 1 where id = ${targetId}`.execute(
+      app.backend.db.kysely,
+    );
+    await page.fill('#f-note', '내 메모');
+    await page.getByRole('button', { name: '저장', exact: true }).click();
+    const conflict = page.locator('.conflict');
+    await expect.poll(() => conflict.count()).toBe(1);
+    await expect.poll(() => conflict.textContent()).toContain('다른 직원 메모');
+    expect(await conflict.textContent()).toContain('내 메모');
+    expect((await row())?.note).toBe('다른 직원 메모');
+    await page.getByRole('button', { name: '내 편집 유지' }).click();
+    await page.getByRole('button', { name: '저장', exact: true }).click();
+    await expect.poll(async () => (await row())?.note).toBe('내 메모');
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('moves a point by clicking its new place, then deletes it after confirmation', async () => {
+    const { page, errors, dialogs, close } = await open();
+    await gotoMap(page, `${app.url}#map=15.00/37.64000/126.70000&sel=sculptures:${targetId}`);
+    await signIn(page);
+    await page.getByRole('button', { name: '이 자료 편집' }).click();
+    await page.getByRole('button', { name: '위치 옮기기' }).click();
+    const before = (await row())?.lon ?? 0;
+    const box = await page.locator('.maplibregl-canvas').boundingBox();
+    if (!box) throw new Error('no map canvas');
+    // the map's centre is the point; click well to the east of it
+    await page.mouse.click(box.x + box.width / 2 + 150, box.y + box.height / 2);
+    await page.getByRole('button', { name: '저장', exact: true }).click();
+    await expect.poll(async () => (await row())?.lon ?? 0).toBeGreaterThan(before + 0.001);
+
+    await page.getByRole('button', { name: '삭제' }).click();
+    await expect.poll(async () => (await row()) === undefined).toBe(true);
+    expect(dialogs.join()).toContain('삭제할까요');
+    const audit = await sql<{
+      action: string;
+    }>`select action from audit_log where feature_id = ${targetId} and collection = 'sculptures' order by id`.execute(
+      app.backend.db.kysely,
+    );
+    expect(audit.rows.map((r) => r.action)).toEqual(['patch', 'patch', 'patch', 'delete']);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('a citizen reports a fault without an account; staff see it as text in their queue', async () => {
+    const boardId = (await sql<{ id: number }>`select min(id) as id from signage`.execute(app.backend.db.kysely))
+      .rows[0]?.id;
+    const citizen = await open();
+    await gotoMap(citizen.page, `${app.url}#map=14.00/37.62000/126.71000&sel=signage:${boardId}`);
+    await citizen.page.getByRole('button', { name: '고장 신고하기' }).click();
+    await citizen.page.selectOption('.report select', 'damaged');
+    await citizen.page.fill('.report textarea', XSS);
+    await citizen.page.getByRole('button', { name: '보내기' }).click();
+    await expect.poll(() => citizen.page.locator('.report .done').textContent()).toContain('접수');
+    await citizen.close();
+    const open_ = await (await app.backend.request('/api/reports/open.geojson')).json();
+    expect(
+      open_.features.some((f: { properties: { feature_id: number } }) => f.properties.feature_id === boardId),
+    ).toBe(true);
+
+    const staff = await open();
+    await gotoMap(staff.page, app.url);
+    await signIn(staff.page);
+    await staff.page.click('#staff-toggle');
+    const item = staff.page.locator('.queue li').first();
+    await expect.poll(() => item.textContent()).toContain(XSS);
+    expect(await staff.page.locator('.queue img').count()).toBe(0);
+    expect(await staff.page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    await item.getByRole('button', { name: /처리 중/ }).click();
+    await expect
+      .poll(
+        async () =>
+          (
+            await sql<{ status: string }>`select status from fault_reports order by id desc limit 1`.execute(
+              app.backend.db.kysely,
+            )
+          ).rows[0]?.status,
+      )
+      .toBe('in-progress');
+    expect(staff.errors).toEqual([]);
+    await staff.close();
+  });
+});
