@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
-import { ROOT_DIR } from '../../api/src/config.js';
+import { type Config, ROOT_DIR } from '../../api/src/config.js';
 import { openBackend, type TestBackend } from '../support/backends.js';
 import { REQUIRE_BROWSER } from '../support/env.js';
 
@@ -36,9 +36,9 @@ export function ensureWebBuilt(): void {
 }
 
 /** Serves the real app (API + built web app) over a private copy of the seeded PGlite database. */
-export async function startApp(): Promise<RunningApp> {
+export async function startApp(overrides: Partial<Config> = {}): Promise<RunningApp> {
   ensureWebBuilt();
-  const backend = await openBackend('pglite');
+  const backend = await openBackend('pglite', overrides);
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: backend.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
@@ -85,8 +85,8 @@ export async function openPage(
 }
 
 /** Navigates and waits until the map has drawn every layer once (`data-ready` on the map). */
-export async function gotoMap(page: Page, url: string): Promise<number> {
+export async function gotoMap(page: Page, url: string, timeout = 45_000): Promise<number> {
   await page.goto(url);
-  await page.waitForSelector('.map[data-ready="true"]', { timeout: 30_000 });
+  await page.waitForSelector('.map[data-ready="true"]', { timeout });
   return page.evaluate(() => performance.getEntriesByName('map-idle')[0]?.startTime ?? Number.NaN);
 }
