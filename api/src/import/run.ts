@@ -121,6 +121,7 @@ export async function runImport(db: Kysely<Database>, o: ImportOptions): Promise
     const flush = async () => {
       const rows = batch;
       batch = [];
+      const t0 = performance.now();
       if (!o.replace) {
         const keys = rows.flatMap((r) => (r.key ? [r.key] : []));
         const taken = await existingKeys(trx, def, keys);
@@ -137,6 +138,7 @@ export async function runImport(db: Kysely<Database>, o: ImportOptions): Promise
           }
         }
       }
+      const t1 = performance.now();
       report.valid += rows.length;
       for (const r of rows) {
         if (preview.length < (o.previewRows ?? 0))
@@ -144,6 +146,8 @@ export async function runImport(db: Kysely<Database>, o: ImportOptions): Promise
       }
       if (!o.dryRun && (report.invalid === 0 || o.skipInvalid))
         report.inserted += (await insertBatch(trx, def, rows)).length;
+      report.dbMs = (report.dbMs ?? 0) + Math.round(performance.now() - t0);
+      report.checkMs = (report.checkMs ?? 0) + Math.round(t1 - t0);
       progress();
     };
 

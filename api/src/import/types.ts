@@ -119,4 +119,7 @@ export interface ImportReport {
   /** The first loaded features as GeoJSON, when asked for. */
   preview?: { type: 'FeatureCollection'; features: unknown[] };
   ms: number;
+  /** Time spent in the database (duplicate checks and inserts), and in the duplicate checks alone. */
+  dbMs?: number;
+  checkMs?: number;
 }
