@@ -9,14 +9,15 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { serve, type ServerType } from '@hono/node-server';
+import { type ServerType, serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLLECTION_IDS } from '../../api/src/collections.js';
 import { BACKENDS, openBackend, skipReason, type TestBackend } from '../support/backends.js';
 
 const run = promisify(execFile);
 const hasGdal = spawnSync('ogrinfo', ['--version'], { encoding: 'utf8' }).status === 0;
-if (!hasGdal && process.env.REQUIRE_GDAL === '1') throw new Error('REQUIRE_GDAL=1 but ogrinfo (Debian gdal-bin) is not installed');
+if (!hasGdal && process.env.REQUIRE_GDAL === '1')
+  throw new Error('REQUIRE_GDAL=1 but ogrinfo (Debian gdal-bin) is not installed');
 const gdalReason = hasGdal ? '' : 'ogrinfo not found: install Debian gdal-bin (or set REQUIRE_GDAL=1 to fail instead)';
 
 describe.each(BACKENDS)('GDAL OAPIF client on %s', (backendName) => {

@@ -35,7 +35,11 @@ describe.each(BACKENDS)('read API on %s', (backendName) => {
     expect(res.headers.get('content-type'), path).toContain('application/problem+json');
     const body = (await res.json()) as { status: number; detail: string; errors?: { field: string }[] };
     expect(body.status).toBe(status);
-    if (field) expect(body.errors?.map((e) => e.field), `${path}: ${body.detail}`).toContain(field);
+    if (field)
+      expect(
+        body.errors?.map((e) => e.field),
+        `${path}: ${body.detail}`,
+      ).toContain(field);
     return body;
   };
   const counts = async () => {
@@ -58,7 +62,12 @@ describe.each(BACKENDS)('read API on %s', (backendName) => {
   it.skipIf(reason)('landing page and conformance link the OGC documents', async () => {
     const landing = await json<{ links: Link[] }>('/api');
     const rels = Object.fromEntries(landing.links.map((l) => [l.rel, new URL(l.href).pathname]));
-    expect(rels).toMatchObject({ self: '/api', 'service-desc': '/api/openapi.json', conformance: '/api/conformance', data: '/api/collections' });
+    expect(rels).toMatchObject({
+      self: '/api',
+      'service-desc': '/api/openapi.json',
+      conformance: '/api/conformance',
+      data: '/api/collections',
+    });
     const conf = await json<{ conformsTo: string[] }>('/api/conformance');
     for (const c of ['core', 'geojson', 'oas30']) {
       expect(conf.conformsTo).toContain(`http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/${c}`);
@@ -66,43 +75,67 @@ describe.each(BACKENDS)('read API on %s', (backendName) => {
   });
 
   it.skipIf(reason)('the OpenAPI document describes every read route with tags', async () => {
-    const doc = await json<{ info: { title: string }; tags: { name: string }[]; paths: Record<string, { get?: { tags?: string[]; parameters?: { name: string }[] } }> }>(
-      '/api/openapi.json',
-    );
+    const doc = await json<{
+      info: { title: string };
+      tags: { name: string }[];
+      paths: Record<string, { get?: { tags?: string[]; parameters?: { name: string }[] } }>;
+    }>('/api/openapi.json');
     expect(doc.info.title).toBeTruthy();
-    for (const p of ['/', '/conformance', '/collections', '/collections/{collectionId}', '/collections/{collectionId}/queryables', '/wifi/nearest', '/search', '/stats/coverage', '/stats/summary']) {
+    for (const p of [
+      '/',
+      '/conformance',
+      '/collections',
+      '/collections/{collectionId}',
+      '/collections/{collectionId}/queryables',
+      '/wifi/nearest',
+      '/search',
+      '/stats/coverage',
+      '/stats/summary',
+    ]) {
       expect(doc.paths[p]?.get?.tags?.length, p).toBeGreaterThan(0);
     }
     for (const id of COLLECTION_IDS) {
       const params = doc.paths[`/collections/${id}/items`]?.get?.parameters?.map((x) => x.name) ?? [];
       expect(params).toEqual(expect.arrayContaining(['bbox', 'limit', 'offset', 'f']));
-      for (const p of [...COLLECTIONS[id].properties].filter((x) => x.queryable)) expect(params, `${id} ${p.name}`).toContain(p.name);
+      for (const p of [...COLLECTIONS[id].properties].filter((x) => x.queryable))
+        expect(params, `${id} ${p.name}`).toContain(p.name);
       expect(params.includes('datetime')).toBe(Boolean(COLLECTIONS[id].datetimeColumn));
       expect(doc.paths[`/collections/${id}/items/{featureId}`]?.get).toBeTruthy();
     }
   });
 
-  it.skipIf(reason)('collections carry extents computed from the data and links to items, queryables and tiles', async () => {
-    const all = await json<{ collections: { id: string; extent: { spatial: { bbox: number[][] } }; links: Link[] }[] }>('/api/collections');
-    expect(all.collections.map((c) => c.id).sort()).toEqual([...COLLECTION_IDS].sort());
-    const areas = await json<{ extent: { spatial: { bbox: number[][] } } }>('/api/collections/admin-areas');
-    const [w, s, e, n] = areas.extent.spatial.bbox[0] as number[];
-    // the city's extent from FACTS.md: 126.517, 37.580, 126.803, 37.790
-    expect(w).toBeCloseTo(126.517, 2);
-    expect(s).toBeCloseTo(37.58, 2);
-    expect(e).toBeCloseTo(126.803, 2);
-    expect(n).toBeCloseTo(37.79, 2);
-    const lines = await json<{ extent: { temporal?: { interval: (string | null)[][] } }; links: Link[] }>('/api/collections/update-lines');
-    expect(lines.extent.temporal?.interval[0]?.[0]).toMatch(/^\d{4}-\d{2}-\d{2}T/);
-    const rels = lines.links.map((l) => `${l.rel} ${new URL(l.href).pathname}`);
-    expect(rels).toContain('items /api/collections/update-lines/items');
-    expect(rels).toContain('http://www.opengis.net/def/rel/ogc/1.0/queryables /api/collections/update-lines/queryables');
-    expect(rels).toContain('tiles /api/tiles/update-lines.json');
-    const q = await json<{ properties: Record<string, { type: string; enum?: string[] }> }>('/api/collections/update-areas/queryables');
-    expect(q.properties.facility).toMatchObject({ type: 'string', enum: ['road', 'water', 'sewer'] });
-    expect(q.properties.year?.type).toBe('integer');
-    expect(q.properties.name).toBeUndefined();
-  });
+  it.skipIf(reason)(
+    'collections carry extents computed from the data and links to items, queryables and tiles',
+    async () => {
+      const all = await json<{
+        collections: { id: string; extent: { spatial: { bbox: number[][] } }; links: Link[] }[];
+      }>('/api/collections');
+      expect(all.collections.map((c) => c.id).sort()).toEqual([...COLLECTION_IDS].sort());
+      const areas = await json<{ extent: { spatial: { bbox: number[][] } } }>('/api/collections/admin-areas');
+      const [w, s, e, n] = areas.extent.spatial.bbox[0] as number[];
+      // the city's extent from FACTS.md: 126.517, 37.580, 126.803, 37.790
+      expect(w).toBeCloseTo(126.517, 2);
+      expect(s).toBeCloseTo(37.58, 2);
+      expect(e).toBeCloseTo(126.803, 2);
+      expect(n).toBeCloseTo(37.79, 2);
+      const lines = await json<{ extent: { temporal?: { interval: (string | null)[][] } }; links: Link[] }>(
+        '/api/collections/update-lines',
+      );
+      expect(lines.extent.temporal?.interval[0]?.[0]).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+      const rels = lines.links.map((l) => `${l.rel} ${new URL(l.href).pathname}`);
+      expect(rels).toContain('items /api/collections/update-lines/items');
+      expect(rels).toContain(
+        'http://www.opengis.net/def/rel/ogc/1.0/queryables /api/collections/update-lines/queryables',
+      );
+      expect(rels).toContain('tiles /api/tiles/update-lines.json');
+      const q = await json<{ properties: Record<string, { type: string; enum?: string[] }> }>(
+        '/api/collections/update-areas/queryables',
+      );
+      expect(q.properties.facility).toMatchObject({ type: 'string', enum: ['road', 'water', 'sewer'] });
+      expect(q.properties.year?.type).toBe('integer');
+      expect(q.properties.name).toBeUndefined();
+    },
+  );
 
   it.skipIf(reason)('pages carry counts and next/prev links that keep every other parameter', async () => {
     const all = await json('/api/collections/update-lines?limit=1'.replace('?limit=1', '/items?limit=10000'));
@@ -191,11 +224,19 @@ describe.each(BACKENDS)('read API on %s', (backendName) => {
     const page = await b.request('/api/collections/wifi/items?limit=5');
     const pageTag = page.headers.get('etag') as string;
     expect(pageTag).toBeTruthy();
-    expect((await b.request('/api/collections/wifi/items?limit=5', { headers: { 'If-None-Match': pageTag } })).status).toBe(304);
-    expect((await b.request('/api/collections/wifi/items?limit=6', { headers: { 'If-None-Match': pageTag } })).status).toBe(200);
+    expect(
+      (await b.request('/api/collections/wifi/items?limit=5', { headers: { 'If-None-Match': pageTag } })).status,
+    ).toBe(304);
+    expect(
+      (await b.request('/api/collections/wifi/items?limit=6', { headers: { 'If-None-Match': pageTag } })).status,
+    ).toBe(200);
     await sql`update wifi set name = name || ' (변경)', version = version + 1 where id = 1`.execute(b.db.kysely);
-    expect((await b.request('/api/collections/wifi/items/1', { headers: { 'If-None-Match': tag as string } })).status).toBe(200);
-    expect((await b.request('/api/collections/wifi/items?limit=5', { headers: { 'If-None-Match': pageTag } })).status).toBe(200);
+    expect(
+      (await b.request('/api/collections/wifi/items/1', { headers: { 'If-None-Match': tag as string } })).status,
+    ).toBe(200);
+    expect(
+      (await b.request('/api/collections/wifi/items?limit=5', { headers: { 'If-None-Match': pageTag } })).status,
+    ).toBe(200);
   });
 
   it.skipIf(reason)('finds the nearest Wi-Fi by ellipsoidal distance, ascending', async () => {
@@ -206,7 +247,9 @@ describe.each(BACKENDS)('read API on %s', (backendName) => {
     expect(d).toEqual([...d].sort((x, y) => x - y));
     const all = await json('/api/collections/wifi/items?limit=10000');
     const nearestId = await sql<{ id: number }>`select id from wifi
-      order by ST_Distance(geom::geography, ST_SetSRID(ST_MakePoint(126.7156, 37.6153), 4326)::geography) limit 5`.execute(b.db.kysely);
+      order by ST_Distance(geom::geography, ST_SetSRID(ST_MakePoint(126.7156, 37.6153), 4326)::geography) limit 5`.execute(
+      b.db.kysely,
+    );
     expect(fc.features.map((f) => f.id)).toEqual(nearestId.rows.map((r) => r.id));
     expect(all.numberMatched).toBeGreaterThanOrEqual(5);
     expect((await json('/api/wifi/nearest?lon=126.7&lat=37.6')).features.length).toBeGreaterThan(0);
@@ -228,58 +271,72 @@ describe.each(BACKENDS)('read API on %s', (backendName) => {
     expect(under.features).toHaveLength(0);
   });
 
-  it.skipIf(reason)('rejects bad input with 400/404/406 problem+json naming the field, and changes nothing', async () => {
-    const before = await counts();
-    const items = '/api/collections/wifi/items';
-    for (const bbox of ['1,2,3', '1,2,3,4,5', 'NaN,1,2,3', '126.8,37.6,126.7,37.7', '126.6,37.7,126.7,37.6', '-200,0,0,10', '0,-95,10,10', 'a,b,c,d', '']) {
-      await problem(`${items}?bbox=${encodeURIComponent(bbox)}`, 400, 'bbox');
-    }
-    for (const limit of ['0', '-1', '1e9', 'abc', '10001', '1.5']) await problem(`${items}?limit=${limit}`, 400, 'limit');
-    await problem(`${items}?offset=-1`, 400, 'offset');
-    await problem(`${items}?offset=x`, 400, 'offset');
-    await problem(`${items}?colour=red&size=2`, 400, 'colour');
-    await problem('/api/collections/update-areas/items?datetime=2024-01-01', 400, 'datetime');
-    for (const dt of ['yesterday', '2024-13-01', '2024-02-30', '2024-05-01/2024-01-01', 'a/b/c']) {
-      await problem(`${items}?datetime=${encodeURIComponent(dt)}`, 400, 'datetime');
-    }
-    await problem(`${items}?plan_year=${encodeURIComponent('2024 or 1=1')}`, 400, 'plan_year');
-    await problem(`${items}?plan_year=99999999999`, 400, 'plan_year');
-    await problem(`${items}?verified=yes`, 400, 'verified');
-    await problem(`${items}?f=xml`, 400, 'f');
-    await problem('/api/collections/signage/items?kind=neon', 400, 'kind');
-    const inj = await json(`${items}?emd=${encodeURIComponent("'; drop table wifi; --")}`);
-    expect(inj.numberMatched).toBe(0);
-    const r406 = await b.request(items, { headers: { Accept: 'application/xml' } });
-    expect(r406.status).toBe(406);
-    expect(r406.headers.get('content-type')).toContain('application/problem+json');
-    await problem('/api/collections/nope', 404);
-    await problem('/api/collections/nope/items', 404);
-    await problem('/api/collections/nope/items/1', 404);
-    await problem('/api/collections/nope/queryables', 404);
-    for (const id of ['999999', '0', 'abc', '1.5', '99999999999999', "1'--"]) {
-      await problem(`${items}/${encodeURIComponent(id)}`, 404);
-    }
-    for (const [q, field] of [
-      ['lon=200&lat=37', 'lon'],
-      ['lon=126&lat=-91', 'lat'],
-      ['lon=NaN&lat=37', 'lon'],
-      ['lon=Infinity&lat=37', 'lon'],
-      ['lat=37', 'lon'],
-      ['lon=126.7&lat=37.6&limit=0', 'limit'],
-      ['lon=126.7&lat=37.6&limit=101', 'limit'],
-      ['lon=126.7&lat=37.6&radius=5', 'radius'],
-    ]) {
-      await problem(`/api/wifi/nearest?${q}`, 400, field);
-    }
-    await problem('/api/search', 400, 'q');
-    await problem('/api/search?q=', 400, 'q');
-    await problem('/api/search?q=%20%20', 400, 'q');
-    await problem(`/api/search?q=${'가'.repeat(100_000)}`, 400, 'q');
-    await problem('/api/search?q=a&limit=1000', 400, 'limit');
-    const injected = await json(`/api/search?q=${encodeURIComponent("x' or '1'='1")}`);
-    expect(injected.features).toHaveLength(0);
-    await json(`/api/search?q=${encodeURIComponent("'); delete from wifi; --")}`);
-    await problem('/api/stats/coverage?x=1', 400, 'x');
-    expect(await counts()).toEqual(before);
-  });
+  it.skipIf(reason)(
+    'rejects bad input with 400/404/406 problem+json naming the field, and changes nothing',
+    async () => {
+      const before = await counts();
+      const items = '/api/collections/wifi/items';
+      for (const bbox of [
+        '1,2,3',
+        '1,2,3,4,5',
+        'NaN,1,2,3',
+        '126.8,37.6,126.7,37.7',
+        '126.6,37.7,126.7,37.6',
+        '-200,0,0,10',
+        '0,-95,10,10',
+        'a,b,c,d',
+        '',
+      ]) {
+        await problem(`${items}?bbox=${encodeURIComponent(bbox)}`, 400, 'bbox');
+      }
+      for (const limit of ['0', '-1', '1e9', 'abc', '10001', '1.5'])
+        await problem(`${items}?limit=${limit}`, 400, 'limit');
+      await problem(`${items}?offset=-1`, 400, 'offset');
+      await problem(`${items}?offset=x`, 400, 'offset');
+      await problem(`${items}?colour=red&size=2`, 400, 'colour');
+      await problem('/api/collections/update-areas/items?datetime=2024-01-01', 400, 'datetime');
+      for (const dt of ['yesterday', '2024-13-01', '2024-02-30', '2024-05-01/2024-01-01', 'a/b/c']) {
+        await problem(`${items}?datetime=${encodeURIComponent(dt)}`, 400, 'datetime');
+      }
+      await problem(`${items}?plan_year=${encodeURIComponent('2024 or 1=1')}`, 400, 'plan_year');
+      await problem(`${items}?plan_year=99999999999`, 400, 'plan_year');
+      await problem(`${items}?verified=yes`, 400, 'verified');
+      await problem(`${items}?f=xml`, 400, 'f');
+      await problem('/api/collections/signage/items?kind=neon', 400, 'kind');
+      const inj = await json(`${items}?emd=${encodeURIComponent("'; drop table wifi; --")}`);
+      expect(inj.numberMatched).toBe(0);
+      const r406 = await b.request(items, { headers: { Accept: 'application/xml' } });
+      expect(r406.status).toBe(406);
+      expect(r406.headers.get('content-type')).toContain('application/problem+json');
+      await problem('/api/collections/nope', 404);
+      await problem('/api/collections/nope/items', 404);
+      await problem('/api/collections/nope/items/1', 404);
+      await problem('/api/collections/nope/queryables', 404);
+      for (const id of ['999999', '0', 'abc', '1.5', '99999999999999', "1'--"]) {
+        await problem(`${items}/${encodeURIComponent(id)}`, 404);
+      }
+      for (const [q, field] of [
+        ['lon=200&lat=37', 'lon'],
+        ['lon=126&lat=-91', 'lat'],
+        ['lon=NaN&lat=37', 'lon'],
+        ['lon=Infinity&lat=37', 'lon'],
+        ['lat=37', 'lon'],
+        ['lon=126.7&lat=37.6&limit=0', 'limit'],
+        ['lon=126.7&lat=37.6&limit=101', 'limit'],
+        ['lon=126.7&lat=37.6&radius=5', 'radius'],
+      ]) {
+        await problem(`/api/wifi/nearest?${q}`, 400, field);
+      }
+      await problem('/api/search', 400, 'q');
+      await problem('/api/search?q=', 400, 'q');
+      await problem('/api/search?q=%20%20', 400, 'q');
+      await problem(`/api/search?q=${'가'.repeat(100_000)}`, 400, 'q');
+      await problem('/api/search?q=a&limit=1000', 400, 'limit');
+      const injected = await json(`/api/search?q=${encodeURIComponent("x' or '1'='1")}`);
+      expect(injected.features).toHaveLength(0);
+      await json(`/api/search?q=${encodeURIComponent("'); delete from wifi; --")}`);
+      await problem('/api/stats/coverage?x=1', 400, 'x');
+      expect(await counts()).toEqual(before);
+    },
+  );
 });

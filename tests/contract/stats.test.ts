@@ -42,10 +42,15 @@ describe.each(BACKENDS)('statistics on %s', (backendName) => {
       const g = JSON.stringify(f.geometry);
       const r = await sql<{ area: number; perimeter: number }>`
         select ST_Area(ST_SetSRID(ST_GeomFromGeoJSON(${g}), 4326)::geography) / 1e6 as area,
-          ST_Length(ST_Boundary(ST_SetSRID(ST_GeomFromGeoJSON(${g}), 4326))::geography) / 1000 as perimeter`.execute(b.db.kysely);
+          ST_Length(ST_Boundary(ST_SetSRID(ST_GeomFromGeoJSON(${g}), 4326))::geography) / 1000 as perimeter`.execute(
+        b.db.kysely,
+      );
       const row = r.rows[0] as { area: number; perimeter: number };
       const name = String(f.properties?.name_ko ?? f.properties?.name ?? 'city');
-      expect(within(areaKm2(f.geometry), row.area), `${name}: Turf ${areaKm2(f.geometry)} vs PostGIS ${row.area} km²`).toBe(true);
+      expect(
+        within(areaKm2(f.geometry), row.area),
+        `${name}: Turf ${areaKm2(f.geometry)} vs PostGIS ${row.area} km²`,
+      ).toBe(true);
       // the outline as lines: Turf length against ST_Length
       const rings =
         f.geometry.type === 'Polygon'
@@ -54,7 +59,10 @@ describe.each(BACKENDS)('statistics on %s', (backendName) => {
             ? f.geometry.coordinates.flat()
             : [];
       const perimeter = lengthKm({ type: 'MultiLineString', coordinates: rings });
-      expect(within(perimeter, row.perimeter), `${name}: perimeter Turf ${perimeter} vs PostGIS ${row.perimeter} km`).toBe(true);
+      expect(
+        within(perimeter, row.perimeter),
+        `${name}: perimeter Turf ${perimeter} vs PostGIS ${row.perimeter} km`,
+      ).toBe(true);
     }
   });
 
@@ -71,14 +79,19 @@ describe.each(BACKENDS)('statistics on %s', (backendName) => {
     expect(water24?.coverage_pct).toBeGreaterThan(50);
     expect(water24?.coverage_pct).toBeLessThan(60);
     // three QA sample lines lie outside their areas
-    const qa = await sql<{ area_id: number }>`select area_id from update_lines where note like 'QA SAMPLE%'`.execute(b.db.kysely);
+    const qa = await sql<{ area_id: number }>`select area_id from update_lines where note like 'QA SAMPLE%'`.execute(
+      b.db.kysely,
+    );
     expect(qa.rows.length).toBe(3);
-    for (const { area_id } of qa.rows) expect(report.areas.find((a) => a.id === area_id)?.outside_km).toBeGreaterThan(0);
+    for (const { area_id } of qa.rows)
+      expect(report.areas.find((a) => a.id === area_id)?.outside_km).toBeGreaterThan(0);
     // every area's figure against PostGIS on geography
     for (const a of report.areas) {
       const r = await sql<{ inside: number; n: number }>`
         select coalesce(sum(ST_Length(ST_Intersection(l.geom, a.geom)::geography)), 0) / 1000 as inside, count(l.id)::int as n
-        from update_areas a left join update_lines l on l.area_id = a.id where a.id = ${a.id} group by a.id`.execute(b.db.kysely);
+        from update_areas a left join update_lines l on l.area_id = a.id where a.id = ${a.id} group by a.id`.execute(
+        b.db.kysely,
+      );
       expect(a.line_count).toBe(r.rows[0]?.n);
       if (a.surveyed_km > 0) expect(within(a.surveyed_km, r.rows[0]?.inside as number), a.name).toBe(true);
     }
@@ -91,14 +104,18 @@ describe.each(BACKENDS)('statistics on %s', (backendName) => {
       );
       expect(t.area_count).toBe(mine.length);
     }
-    expect(report.totals.by_facility_year.find((t) => t.facility === 'road' && t.year === 2024)?.target_km).toBe(24.085);
+    expect(report.totals.by_facility_year.find((t) => t.facility === 'road' && t.year === 2024)?.target_km).toBe(
+      24.085,
+    );
   });
 
   it.skipIf(reason)('summary counts every feature once, per 읍면동, and names the ones outside', async () => {
     const s = await get<SummaryReport>('/api/stats/summary');
     expect(s.areas.length).toBeGreaterThanOrEqual(13);
     for (const id of s.collections) {
-      const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(COLLECTIONS[id as 'wifi'].table)}`.execute(b.db.kysely);
+      const r = await sql<{
+        n: number;
+      }>`select count(*)::int as n from ${sql.table(COLLECTIONS[id as 'wifi'].table)}`.execute(b.db.kysely);
       const sum = s.areas.reduce((acc, a) => acc + (a.counts[id] ?? 0), 0) + (s.outside.counts[id] ?? 0);
       expect(sum, id).toBe(r.rows[0]?.n);
       expect(s.totals[id]).toBe(r.rows[0]?.n);
@@ -106,7 +123,9 @@ describe.each(BACKENDS)('statistics on %s', (backendName) => {
     // the backlit boards at 김포공항역 (in Seoul) are in no 읍면동
     expect(s.outside.features.some((f) => f.collection === 'signage')).toBe(true);
     expect(s.outside.counts.signage).toBeGreaterThanOrEqual(1);
-    const boards = await get<{ features: { properties: { emd: string } }[] }>('/api/collections/signage/items?kind=smart-board');
+    const boards = await get<{ features: { properties: { emd: string } }[] }>(
+      '/api/collections/signage/items?kind=smart-board',
+    );
     expect(boards.features.length).toBe(14);
     const sau = s.areas.find((a) => a.name_ko === '사우동');
     expect(sau?.counts.wifi).toBeGreaterThan(0);

@@ -9,9 +9,13 @@ export function negotiate(f: string | undefined, accept: string | undefined): 'j
   const a = (accept ?? '').toLowerCase();
   if (a.trim() === '' || /(^|[\s,])(\*\/\*|application\/\*|application\/(geo\+)?json)/.test(a)) return 'json';
   if (/(^|[\s,])(text\/csv|text\/\*)/.test(a)) return 'csv';
-  throw new ApiError(406, `Cannot answer with ${accept}: this resource is application/geo+json or text/csv (or use ?f=json|csv)`, {
-    errors: [{ field: 'Accept', message: 'offer application/geo+json, application/json or text/csv' }],
-  });
+  throw new ApiError(
+    406,
+    `Cannot answer with ${accept}: this resource is application/geo+json or text/csv (or use ?f=json|csv)`,
+    {
+      errors: [{ field: 'Accept', message: 'offer application/geo+json, application/json or text/csv' }],
+    },
+  );
 }
 
 /** A weak entity tag over the given parts (ids, versions, counts, the request). */

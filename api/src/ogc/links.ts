@@ -26,7 +26,14 @@ export function apiUrl(requestUrl: string, path: string): string {
 /** `self`, `alternate`, `collection`, `next` and `prev` links of one page of items. */
 export function pageLinks(
   requestUrl: string,
-  page: { limit: number; offset: number; returned: number; matched: number; collectionPath: string; format: 'json' | 'csv' },
+  page: {
+    limit: number;
+    offset: number;
+    returned: number;
+    matched: number;
+    collectionPath: string;
+    format: 'json' | 'csv';
+  },
 ): Link[] {
   const { limit, offset, returned, matched } = page;
   const geojson = 'application/geo+json';
@@ -35,14 +42,29 @@ export function pageLinks(
     page.format === 'csv'
       ? { href: withParams(requestUrl, { f: 'json' }), rel: 'alternate', type: geojson, title: 'This page as GeoJSON' }
       : { href: withParams(requestUrl, { f: 'csv' }), rel: 'alternate', type: 'text/csv', title: 'This page as CSV' },
-    { href: apiUrl(requestUrl, page.collectionPath), rel: 'collection', type: 'application/json', title: 'The collection' },
+    {
+      href: apiUrl(requestUrl, page.collectionPath),
+      rel: 'collection',
+      type: 'application/json',
+      title: 'The collection',
+    },
   ];
   if (offset + returned < matched) {
-    links.push({ href: withParams(requestUrl, { offset: offset + limit, limit }), rel: 'next', type: geojson, title: 'Next page' });
+    links.push({
+      href: withParams(requestUrl, { offset: offset + limit, limit }),
+      rel: 'next',
+      type: geojson,
+      title: 'Next page',
+    });
   }
   if (offset > 0) {
     const prev = Math.max(0, Math.min(offset - limit, matched - limit));
-    links.push({ href: withParams(requestUrl, { offset: prev, limit }), rel: 'prev', type: geojson, title: 'Previous page' });
+    links.push({
+      href: withParams(requestUrl, { offset: prev, limit }),
+      rel: 'prev',
+      type: geojson,
+      title: 'Previous page',
+    });
   }
   return links;
 }

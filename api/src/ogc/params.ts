@@ -48,7 +48,8 @@ function instantDate(s: string): string | undefined {
  */
 export function parseDatetime(raw: string | undefined): { start?: string; end?: string } | undefined {
   if (raw === undefined) return undefined;
-  const bad = (message: string) => ApiError.badRequest(`Invalid datetime: ${message}`, [{ field: 'datetime', message }]);
+  const bad = (message: string) =>
+    ApiError.badRequest(`Invalid datetime: ${message}`, [{ field: 'datetime', message }]);
   const parts = raw.split('/');
   if (parts.length > 2) throw bad('expected an instant or an interval start/end');
   if (parts.length === 1) {
@@ -104,7 +105,10 @@ export function queryables(def: CollectionDef): PropertyDef[] {
 }
 
 /** Converts validated filter strings to the column's value type. */
-export function filterValues(def: CollectionDef, query: Record<string, unknown>): Record<string, string | number | boolean> {
+export function filterValues(
+  def: CollectionDef,
+  query: Record<string, unknown>,
+): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
   for (const p of queryables(def)) {
     const v = query[p.name];
@@ -117,7 +121,13 @@ export function filterValues(def: CollectionDef, query: Record<string, unknown>)
 /** Query schema of `GET /collections/{id}/items` for one collection. */
 export function itemsQuerySchema(def: CollectionDef) {
   const shape: Record<string, z.ZodType> = {
-    limit: z.coerce.number().int().min(1).max(10000).default(100).openapi({ description: 'Features per page (1–10000)' }),
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(10000)
+      .default(100)
+      .openapi({ description: 'Features per page (1–10000)' }),
     offset: z.coerce.number().int().min(0).max(1e9).default(0).openapi({ description: 'Features to skip' }),
     bbox: z
       .string()
@@ -131,7 +141,10 @@ export function itemsQuerySchema(def: CollectionDef) {
       .string()
       .max(100)
       .optional()
-      .openapi({ description: `RFC 3339 instant or interval (start/end, ".." open) on ${def.datetimeColumn}`, example: '2024-01-01/..' });
+      .openapi({
+        description: `RFC 3339 instant or interval (start/end, ".." open) on ${def.datetimeColumn}`,
+        example: '2024-01-01/..',
+      });
   }
   for (const p of queryables(def)) shape[p.name] = filterSchema(p);
   return z.object(shape);

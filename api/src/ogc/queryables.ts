@@ -7,7 +7,12 @@ function propertySchema(p: PropertyDef): Record<string, unknown> {
   if (p.enum) return { ...s, type: 'string', enum: p.enum };
   switch (p.type) {
     case 'integer':
-      return { ...s, type: 'integer', ...(p.minimum !== undefined ? { minimum: p.minimum } : {}), ...(p.maximum !== undefined ? { maximum: p.maximum } : {}) };
+      return {
+        ...s,
+        type: 'integer',
+        ...(p.minimum !== undefined ? { minimum: p.minimum } : {}),
+        ...(p.maximum !== undefined ? { maximum: p.maximum } : {}),
+      };
     case 'number':
       return { ...s, type: 'number' };
     case 'boolean':
@@ -26,7 +31,12 @@ export function queryablesSchema(def: CollectionDef, selfUrl: string): Record<st
   const properties: Record<string, unknown> = {};
   for (const p of queryables(def)) properties[p.name] = propertySchema(p);
   if (def.datetimeColumn) {
-    properties.datetime = { title: 'datetime (RFC 3339 instant or interval)', type: 'string', format: 'date', 'x-ogc-role': 'primary-instant' };
+    properties.datetime = {
+      title: 'datetime (RFC 3339 instant or interval)',
+      type: 'string',
+      format: 'date',
+      'x-ogc-role': 'primary-instant',
+    };
   }
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { type CollectionDef, COLLECTIONS, getCollection } from '../collections.js';
+import type { Kysely } from 'kysely';
+import { COLLECTIONS, type CollectionDef, getCollection } from '../collections.js';
 import type { AppDeps } from '../context.js';
 import { collectionExtent } from '../db/queries/features.js';
 import type { Database } from '../db/schema.js';
@@ -7,7 +8,6 @@ import { ApiError } from '../errors.js';
 import { apiUrl } from '../ogc/links.js';
 import { queryablesSchema } from '../ogc/queryables.js';
 import { apiRouter } from '../router.js';
-import type { Kysely } from 'kysely';
 
 const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
 
@@ -34,7 +34,11 @@ const IdParam = z.object({
   collectionId: z
     .string()
     .max(100)
-    .openapi({ param: { name: 'collectionId', in: 'path' }, example: 'wifi', description: Object.keys(COLLECTIONS).join(', ') }),
+    .openapi({
+      param: { name: 'collectionId', in: 'path' },
+      example: 'wifi',
+      description: Object.keys(COLLECTIONS).join(', '),
+    }),
 });
 
 const listRoute = createRoute({
@@ -43,7 +47,9 @@ const listRoute = createRoute({
   operationId: 'getCollections',
   summary: 'The collections',
   tags: ['Capabilities'],
-  responses: { 200: { description: 'Every collection with its extent', content: { 'application/json': { schema: Collections } } } },
+  responses: {
+    200: { description: 'Every collection with its extent', content: { 'application/json': { schema: Collections } } },
+  },
 });
 const oneRoute = createRoute({
   method: 'get',
@@ -52,7 +58,10 @@ const oneRoute = createRoute({
   summary: 'One collection',
   tags: ['Capabilities'],
   request: { params: IdParam },
-  responses: { 200: { description: 'The collection', content: { 'application/json': { schema: Collection } } }, 404: notFound },
+  responses: {
+    200: { description: 'The collection', content: { 'application/json': { schema: Collection } } },
+    404: notFound,
+  },
 });
 const queryablesRoute = createRoute({
   method: 'get',
@@ -62,7 +71,10 @@ const queryablesRoute = createRoute({
   tags: ['Capabilities'],
   request: { params: IdParam },
   responses: {
-    200: { description: 'JSON Schema of the queryables', content: { 'application/schema+json': { schema: z.object({}).passthrough() } } },
+    200: {
+      description: 'JSON Schema of the queryables',
+      content: { 'application/schema+json': { schema: z.object({}).passthrough() } },
+    },
     404: notFound,
   },
 });
@@ -100,8 +112,18 @@ async function describe(db: Kysely<Database>, def: CollectionDef, requestUrl: st
       { href: u(base), rel: 'self', type: 'application/json', title: 'This collection' },
       { href: u(`${base}/items`), rel: 'items', type: 'application/geo+json', title: 'Features (GeoJSON)' },
       { href: u(`${base}/items?f=csv`), rel: 'items', type: 'text/csv', title: 'Features (CSV)' },
-      { href: u(`${base}/queryables`), rel: 'http://www.opengis.net/def/rel/ogc/1.0/queryables', type: 'application/schema+json', title: 'Queryables' },
-      { href: u(`/api/tiles/${def.id}.json`), rel: 'tiles', type: 'application/json', title: 'Vector tiles (TileJSON)' },
+      {
+        href: u(`${base}/queryables`),
+        rel: 'http://www.opengis.net/def/rel/ogc/1.0/queryables',
+        type: 'application/schema+json',
+        title: 'Queryables',
+      },
+      {
+        href: u(`/api/tiles/${def.id}.json`),
+        rel: 'tiles',
+        type: 'application/json',
+        title: 'Vector tiles (TileJSON)',
+      },
     ],
   };
 }
@@ -112,7 +134,8 @@ export function collectionsRoutes({ db }: AppDeps) {
   app.openapi(listRoute, async (c) => {
     const u = (p: string) => apiUrl(c.req.url, p);
     const collections = [];
-    for (const def of Object.values(COLLECTIONS)) collections.push(await describe(db.readers[0] ?? db.kysely, def, c.req.url));
+    for (const def of Object.values(COLLECTIONS))
+      collections.push(await describe(db.readers[0] ?? db.kysely, def, c.req.url));
     return c.json(
       {
         links: [
@@ -130,7 +153,9 @@ export function collectionsRoutes({ db }: AppDeps) {
   });
   app.openapi(queryablesRoute, (c) => {
     const def = known(c.req.valid('param').collectionId);
-    return c.body(JSON.stringify(queryablesSchema(def, c.req.url)), 200, { 'Content-Type': 'application/schema+json' }) as never;
+    return c.body(JSON.stringify(queryablesSchema(def, c.req.url)), 200, {
+      'Content-Type': 'application/schema+json',
+    }) as never;
   });
   return app;
 }

@@ -19,7 +19,12 @@ const route = createRoute({
   operationId: 'getConformance',
   summary: 'Conformance classes',
   tags: ['Capabilities'],
-  responses: { 200: { description: 'The conformance classes implemented', content: { 'application/json': { schema: Conformance } } } },
+  responses: {
+    200: {
+      description: 'The conformance classes implemented',
+      content: { 'application/json': { schema: Conformance } },
+    },
+  },
 });
 
 /** `GET /api/conformance`. */

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { type CollectionDef, COLLECTIONS, getCollection } from '../collections.js';
+import { COLLECTIONS, type CollectionDef, getCollection } from '../collections.js';
 import type { AppDeps, AppEnv } from '../context.js';
 import { getFeature, listFeatures, type StoredFeatureWithText } from '../db/queries/features.js';
 import { ApiError } from '../errors.js';
@@ -24,9 +24,18 @@ const FeatureCollection = z
     features: z.array(z.object({ type: z.literal('Feature') }).passthrough()),
   })
   .openapi('FeatureCollection');
-const Feature = z.object({ type: z.literal('Feature'), id: z.number().int() }).passthrough().openapi('Feature');
-const Problem = z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string() }).passthrough().openapi('Problem');
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: Problem } } });
+const Feature = z
+  .object({ type: z.literal('Feature'), id: z.number().int() })
+  .passthrough()
+  .openapi('Feature');
+const Problem = z
+  .object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string() })
+  .passthrough()
+  .openapi('Problem');
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: Problem } },
+});
 
 function listRoute(def: CollectionDef) {
   return createRoute({
@@ -58,11 +67,20 @@ function itemRoute(def: CollectionDef) {
     summary: `One feature of ${def.en}`,
     tags: ['Features'],
     request: {
-      params: z.object({ featureId: z.string().max(40).openapi({ param: { name: 'featureId', in: 'path' }, example: '1' }) }),
+      params: z.object({
+        featureId: z
+          .string()
+          .max(40)
+          .openapi({ param: { name: 'featureId', in: 'path' }, example: '1' }),
+      }),
       query: z.object({ f: z.enum(['json', 'geojson']).optional() }),
     },
     responses: {
-      200: { description: 'The feature', headers: z.object({ ETag: z.string() }), content: { [GEOJSON]: { schema: Feature } } },
+      200: {
+        description: 'The feature',
+        headers: z.object({ ETag: z.string() }),
+        content: { [GEOJSON]: { schema: Feature } },
+      },
       304: { description: 'Not modified (If-None-Match)' },
       404: problem('No such feature'),
     },
@@ -82,7 +100,12 @@ export function itemsRoutes({ db }: AppDeps) {
     const allowed = Object.keys(schema.shape);
     app.openapi(listRoute(def), async (c) => {
       rejectUnknownParams(c.req.url, allowed);
-      const query = c.req.valid('query') as Record<string, unknown> & { limit: number; offset: number; bbox?: string; f?: string };
+      const query = c.req.valid('query') as Record<string, unknown> & {
+        limit: number;
+        offset: number;
+        bbox?: string;
+        f?: string;
+      };
       const format = negotiate(query.f, c.req.header('Accept'));
       const { limit, offset } = query;
       const bbox = parseBbox(query.bbox);

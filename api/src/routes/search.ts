@@ -10,7 +10,10 @@ const Query = z.object({
     .trim()
     .min(1, 'give 1–100 characters to search for')
     .max(100, 'give 1–100 characters to search for')
-    .openapi({ description: 'Words to find in names and addresses (Korean or English, partial words match)', example: '라베니체' }),
+    .openapi({
+      description: 'Words to find in names and addresses (Korean or English, partial words match)',
+      example: '라베니체',
+    }),
   limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ description: 'Most results (1–100)' }),
 });
 const Problem = z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string() }).passthrough();
@@ -20,7 +23,8 @@ const route = createRoute({
   path: '/search',
   operationId: 'search',
   summary: 'Find features of every collection by name or address',
-  description: 'Ranked: exact before prefix before partial matches, names before addresses. Each result has `properties.collection`.',
+  description:
+    'Ranked: exact before prefix before partial matches, names before addresses. Each result has `properties.collection`.',
   tags: ['City'],
   request: { query: Query },
   responses: {

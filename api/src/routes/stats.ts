@@ -63,7 +63,12 @@ const coverageRoute = createRoute({
   operationId: 'statsCoverage',
   summary: 'Survey coverage per update area, with totals per facility and per facility and year',
   tags: ['Statistics'],
-  responses: { 200: { description: 'Coverage (Turf lengths of PostGIS-clipped lines)', content: { 'application/json': { schema: Coverage } } } },
+  responses: {
+    200: {
+      description: 'Coverage (Turf lengths of PostGIS-clipped lines)',
+      content: { 'application/json': { schema: Coverage } },
+    },
+  },
 });
 const summaryRoute = createRoute({
   method: 'get',
@@ -71,7 +76,12 @@ const summaryRoute = createRoute({
   operationId: 'statsSummary',
   summary: 'Feature counts per collection per 읍면동',
   tags: ['Statistics'],
-  responses: { 200: { description: 'Counts per 읍면동 and the features lying in none', content: { 'application/json': { schema: Summary } } } },
+  responses: {
+    200: {
+      description: 'Counts per 읍면동 and the features lying in none',
+      content: { 'application/json': { schema: Summary } },
+    },
+  },
 });
 
 /** `GET /api/stats/coverage` and `GET /api/stats/summary`. */

@@ -24,7 +24,10 @@ const route = createRoute({
       description: 'The nearest sites, nearest first',
       content: { 'application/geo+json': { schema: z.object({ type: z.literal('FeatureCollection') }).passthrough() } },
     },
-    400: { description: 'lon/lat/limit missing or out of range', content: { 'application/problem+json': { schema: Problem } } },
+    400: {
+      description: 'lon/lat/limit missing or out of range',
+      content: { 'application/problem+json': { schema: Problem } },
+    },
   },
 });
 

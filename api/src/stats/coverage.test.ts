@@ -69,15 +69,24 @@ describe.each(BACKENDS)('coverage fixtures on %s', (backendName) => {
       totals: report.totals,
     };
     const outFile = path.join(DIR, 'out', `${name}.json`);
-    if (REGEN && backendName === 'pglite') fs.writeFileSync(outFile, `${JSON.stringify(portable, null, 1)}\n`);
+    if (REGEN && backendName === 'pglite') fs.writeFileSync(outFile, `${JSON.stringify(portable, null, 2)}\n`);
     expect(fs.existsSync(outFile), `${outFile} missing: run with REGEN=1`).toBe(true);
     expect(portable).toEqual(JSON.parse(fs.readFileSync(outFile, 'utf8')));
 
     for (const a of report.areas) {
-      const expectation = (areas.get(a.id)?.properties as { expect: { surveyed_km: number; outside_km: number; line_count: number } }).expect;
+      const props = areas.get(a.id)?.properties as {
+        expect: { surveyed_km: number; outside_km: number; line_count: number };
+      };
+      const expectation = props.expect;
       expect(a.line_count, a.name).toBe(expectation.line_count);
-      expect(close(a.surveyed_km, expectation.surveyed_km), `${a.name} surveyed ${a.surveyed_km} vs ${expectation.surveyed_km}`).toBe(true);
-      expect(close(a.outside_km, expectation.outside_km), `${a.name} outside ${a.outside_km} vs ${expectation.outside_km}`).toBe(true);
+      expect(
+        close(a.surveyed_km, expectation.surveyed_km),
+        `${a.name} surveyed ${a.surveyed_km} vs ${expectation.surveyed_km}`,
+      ).toBe(true);
+      expect(
+        close(a.outside_km, expectation.outside_km),
+        `${a.name} outside ${a.outside_km} vs ${expectation.outside_km}`,
+      ).toBe(true);
       const pg = await sql<{ inside: number; outside: number; area: number }>`
         select coalesce(sum(ST_Length(ST_Intersection(l.geom, a.geom)::geography)), 0) / 1000 as inside,
           coalesce(sum(ST_Length(ST_Difference(l.geom, a.geom)::geography)), 0) / 1000 as outside,

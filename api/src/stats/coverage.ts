@@ -47,7 +47,11 @@ export interface CoverageReport {
 
 const pct = (part: number, whole: number | null) => (whole && whole > 0 ? round((part / whole) * 100, 1) : null);
 
-function total(rows: { a: AreaCoverage; surveyed: number; outside: number }[], facility: string, year?: number): CoverageTotal {
+function total(
+  rows: { a: AreaCoverage; surveyed: number; outside: number }[],
+  facility: string,
+  year?: number,
+): CoverageTotal {
   const target = rows.reduce((s, r) => s + (r.a.target_km ?? 0), 0);
   const surveyed = rows.reduce((s, r) => s + r.surveyed, 0);
   return {

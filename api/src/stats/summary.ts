@@ -44,8 +44,13 @@ export async function summaryReport(db: Kysely<Database>): Promise<SummaryReport
   return {
     collections,
     areas: [...byCode.values()],
-    outside: { counts: outsideCounts, total: Object.values(outsideCounts).reduce((s, n) => s + n, 0), features: outside },
+    outside: {
+      counts: outsideCounts,
+      total: Object.values(outsideCounts).reduce((s, n) => s + n, 0),
+      features: outside,
+    },
     totals,
-    method: 'Each feature is counted in the 읍면동 containing its ST_PointOnSurface (PostGIS spatial join on admin_areas).',
+    method:
+      'Each feature is counted in the 읍면동 containing its ST_PointOnSurface (PostGIS spatial join on admin_areas).',
   };
 }

@@ -1,5 +1,5 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import { type CollectionDef, allProperties, type PropertyDef } from '../../collections.js';
+import { allProperties, type CollectionDef, type PropertyDef } from '../../collections.js';
 import type { Database } from '../schema.js';
 
 /** A feature as stored, ready to be sent: its GeoJSON text and its version for the ETag. */
@@ -88,7 +88,9 @@ export async function listFeatures<T extends boolean = false>(
     : sql``;
   // the page is chosen first, so the JSON is built for its rows only (not for every match before the sort)
   const rows = await sql<StoredFeatureWithText>`select t.id, t.version, ${featureJson(def)} as json ${text}
-      from (select * from ${table} t ${whereSql} order by t.id limit ${q.limit} offset ${q.offset}) t order by t.id`.execute(db);
+      from (select * from ${table} t ${whereSql} order by t.id limit ${q.limit} offset ${q.offset}) t order by t.id`.execute(
+    db,
+  );
   const n = rows.rows.length;
   let numberMatched: number;
   if (n < q.limit && (n > 0 || q.offset === 0)) numberMatched = q.offset + n;
@@ -131,7 +133,11 @@ export async function collectionExtent(db: Kysely<Database>, def: CollectionDef)
 }
 
 /** One feature by id, or undefined. */
-export async function getFeature(db: Kysely<Database>, def: CollectionDef, id: number): Promise<StoredFeature | undefined> {
+export async function getFeature(
+  db: Kysely<Database>,
+  def: CollectionDef,
+  id: number,
+): Promise<StoredFeature | undefined> {
   const r = await sql<StoredFeature>`select t.id, t.version, ${featureJson(def)} as json
     from ${sql.table(def.table)} t where t.id = ${id}`.execute(db);
   return r.rows[0];

@@ -24,7 +24,9 @@ export interface ClippedLineRow {
 /** Every update area with its outline (GeoJSON, full precision). */
 export async function updateAreas(db: Kysely<Database>): Promise<AreaRow[]> {
   const r = await sql<Omit<AreaRow, 'outline'> & { outline: string }>`
-    select id, name, facility, year, target_km, ST_AsGeoJSON(geom, 15) as outline from update_areas order by id`.execute(db);
+    select id, name, facility, year, target_km, ST_AsGeoJSON(geom, 15) as outline from update_areas order by id`.execute(
+    db,
+  );
   return r.rows.map((row) => ({ ...row, outline: JSON.parse(row.outline) as Geometry }));
 }
 
@@ -83,7 +85,9 @@ export async function countsPerEmd(
     sql` union all `,
   );
   const totals = sql.join(
-    summarised().map((def) => sql`select ${def.id}::text as collection, count(*)::int as n from ${sql.table(def.table)}`),
+    summarised().map(
+      (def) => sql`select ${def.id}::text as collection, count(*)::int as n from ${sql.table(def.table)}`,
+    ),
     sql` union all `,
   );
   const outsideList = sql.join(
@@ -109,7 +113,9 @@ export async function countsPerEmd(
 }
 
 /** The 읍면동 (code, Korean and English name), by code. */
-export async function emdList(db: Kysely<Database>): Promise<{ code: string; name_ko: string; name_en: string | null }[]> {
+export async function emdList(
+  db: Kysely<Database>,
+): Promise<{ code: string; name_ko: string; name_en: string | null }[]> {
   const r = await sql<{ code: string; name_ko: string; name_en: string | null }>`
     select code, name_ko, name_en from admin_areas order by code`.execute(db);
   return r.rows;
