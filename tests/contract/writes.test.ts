@@ -251,6 +251,28 @@ describe.each(BACKENDS)('staff writes on %s', (backendName) => {
     },
   );
 
+  it.skipIf(reason)('of concurrent edits of one version exactly one wins; the others get 412', async () => {
+    const created = await send(users.it, 'POST', '/api/collections/wifi/items', sample('wifi'));
+    const f = await created.json();
+    const etag = created.headers.get('etag') ?? '';
+    const results = await Promise.all(
+      ['a', 'b', 'c', 'd', 'e'].map((note) =>
+        send(users.it, 'PATCH', `/api/collections/wifi/items/${f.id}`, { properties: { note } }, { 'if-match': etag }),
+      ),
+    );
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 412, 412, 412, 412]);
+    const winner = await (results.find((r) => r.status === 200) as Response).json();
+    const stored = await (await b.request(`/api/collections/wifi/items/${f.id}`)).json();
+    expect(stored.properties.note).toBe(winner.properties.note);
+    const audit = await sql<{
+      n: number;
+    }>`select count(*)::int as n from audit_log where collection = 'wifi' and feature_id = ${f.id}`.execute(
+      b.db.kysely,
+    );
+    expect(audit.rows[0]?.n).toBe(2);
+  });
+
   it.skipIf(reason)('each write bumps version and updated_at and appends a matching audit row', async () => {
     const created = await send(users.gis, 'POST', '/api/collections/update-areas/items', sample('update-areas'));
     const f = await created.json();
