@@ -6,8 +6,9 @@
 import path from 'node:path';
 import type { Geometry } from 'geojson';
 import type { Kysely } from 'kysely';
-import { COLLECTIONS } from '../collections.js';
+import { allProperties, COLLECTIONS } from '../collections.js';
 import {
+  adminAreaShapes,
   auditImport,
   deleteForReplace,
   existingKeys,
@@ -20,6 +21,7 @@ import type { Database } from '../db/schema.js';
 import { ApiError, type FieldError } from '../errors.js';
 import { isKnownSrid, mapGeometry, transformer } from './crs.js';
 import { openCsv } from './csv-source.js';
+import { emdLocator } from './emd.js';
 import { openGeoJson } from './geojson-source.js';
 import { layerTarget } from './layers.js';
 import { keyValue, mapperFor } from './mapping.js';
@@ -118,13 +120,18 @@ export async function runImport(db: Kysely<Database>, o: ImportOptions): Promise
   await inImportTransaction(db, async (trx) => {
     if (o.replace && !o.dryRun) report.deleted = await deleteForReplace(trx, def, mapper.facility);
     let batch: (ImportRow & { row: number })[] = [];
+    let taken: Set<string> | undefined;
+    // points of collections with an 읍면동 property are placed in theirs (unless the file says)
+    const locate =
+      allProperties(def).some((p) => p.name === 'emd') && def.geometry === 'Point'
+        ? emdLocator(await adminAreaShapes(trx))
+        : undefined;
     const flush = async () => {
       const rows = batch;
       batch = [];
       const t0 = performance.now();
       if (!o.replace) {
-        const keys = rows.flatMap((r) => (r.key ? [r.key] : []));
-        const taken = await existingKeys(trx, def, keys);
+        taken ??= await existingKeys(trx, def);
         for (let i = rows.length - 1; i >= 0; i--) {
           const r = rows[i] as ImportRow & { row: number };
           if (r.key && taken.has(r.key)) {
@@ -187,6 +194,10 @@ export async function runImport(db: Kysely<Database>, o: ImportOptions): Promise
       if (errors.length || !wgs) {
         addErrors(rec.row, errors);
         continue;
+      }
+      if (locate && typed.values.emd === undefined && wgs.type === 'Point') {
+        const emd = locate(wgs.coordinates);
+        if (emd) typed.values.emd = emd;
       }
       batch.push({ row: rec.row, values: typed.values, geometry: wgs, key: m.key });
       if (batch.length >= BATCH_SIZE) await flush();

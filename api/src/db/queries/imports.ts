@@ -46,21 +46,30 @@ export async function deleteForReplace(trx: Kysely<Database>, def: CollectionDef
   return Number(r.numAffectedRows ?? 0);
 }
 
-/** Which of these keys already exist in the collection (by key, and for wifi/admin-areas by 관리번호/code). */
-export async function existingKeys(trx: Kysely<Database>, def: CollectionDef, keys: string[]): Promise<Set<string>> {
-  if (keys.length === 0) return new Set();
-  const list = sql`unnest(${keys}::text[])`;
-  // rows entered by hand carry no key: match their natural identifier too
+/**
+ * Every key the collection already holds, plus (for wifi and admin-areas) the natural identifiers of rows
+ * entered without a key (`wifi-no-<관리번호>`, `admin-<code>`): read once per import, checked in memory.
+ */
+export async function existingKeys(trx: Kysely<Database>, def: CollectionDef): Promise<Set<string>> {
   const natural =
     def.id === 'wifi'
-      ? sql` union select 'wifi-no-' || w.mgmt_no from wifi w join ${list} n(k) on w.mgmt_no = substr(n.k, 9) where n.k like 'wifi-no-%'`
+      ? sql` union all select 'wifi-no-' || mgmt_no from wifi where mgmt_no is not null`
       : def.id === 'admin-areas'
-        ? sql` union select 'admin-' || a.code from admin_areas a join ${list} n(k) on a.code = substr(n.k, 7) where n.k like 'admin-%'`
+        ? sql` union all select 'admin-' || code from admin_areas`
         : sql``;
   const r = await sql<{
     key: string;
-  }>`select t.key from ${sql.table(def.table)} t join ${list} n(k) on t.key = n.k ${natural}`.execute(trx);
+  }>`select key from ${sql.table(def.table)} where key is not null ${natural}`.execute(trx);
   return new Set(r.rows.map((x) => x.key));
+}
+
+/** The 읍면동 outlines (name and WGS84 GeoJSON), for placing imported points in their 읍면동. */
+export async function adminAreaShapes(trx: Kysely<Database>): Promise<{ name: string; geometry: Geometry }[]> {
+  const r = await sql<{
+    name: string;
+    g: string;
+  }>`select name_ko as name, ST_AsGeoJSON(geom) as g from admin_areas order by id`.execute(trx);
+  return r.rows.map((x) => ({ name: x.name, geometry: JSON.parse(x.g) as Geometry }));
 }
 
 /** A JSON value as jsonb, sent as text (the same on postgres.js and PGlite). */
@@ -86,7 +95,7 @@ async function columnDefaults(trx: Kysely<Database>, table: string): Promise<Map
 /**
  * Inserts one batch as a single JSON parameter unpacked by `json_populate_record` (one bound value per
  * batch instead of one per cell: much faster on both backends); a missing value takes the column default.
- * wifi points get their 읍면동 in the same statement; each update line is then assigned to the update area
+ * Each update line is then assigned to the update area
  * of its facility that holds most of it (at least half; latest year first). Returns the new ids.
  */
 export async function insertBatch(trx: Kysely<Database>, def: CollectionDef, rows: ImportRow[]): Promise<number[]> {
@@ -109,17 +118,10 @@ export async function insertBatch(trx: Kysely<Database>, def: CollectionDef, row
   const g = points
     ? sql`ST_SetSRID(ST_MakePoint((j->>'_x')::float8, (j->>'_y')::float8), 4326)`
     : sql`ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(j->>'_g'), 4326))`;
-  const names = cols.filter((c) => c !== 'emd' || def.id !== 'wifi');
-  const emd =
-    def.id === 'wifi'
-      ? sql`, coalesce(r.emd, (select a.name_ko from admin_areas a where ST_Contains(a.geom, p.geom) order by a.id limit 1))`
-      : sql``;
   const inserted = await sql<{
     id: number;
-  }>`insert into ${sql.table(def.table)} (${sql.join(names.map((c) => sql.ref(c)))}, geom${
-    def.id === 'wifi' ? sql`, emd` : sql``
-  })
-    select ${sql.join(names.map(value))}, p.geom ${emd}
+  }>`insert into ${sql.table(def.table)} (${sql.join(cols.map((c) => sql.ref(c)))}, geom)
+    select ${sql.join(cols.map(value))}, p.geom
     from json_array_elements(${JSON.stringify(payload)}::text::json) j
     cross join lateral json_populate_record(null::${sql.table(def.table)}, j) r
     cross join lateral (select ${g} as geom) p
