@@ -196,6 +196,14 @@ describe.each(BACKENDS)('read API on %s', (backendName) => {
     expect(after.numberMatched).toBe(dates.filter((d) => d >= mid).length);
     expect(before.numberMatched).toBe(dates.filter((d) => d <= mid).length);
     expect(on.numberMatched).toBe(dates.filter((d) => d === mid).length);
+    // Wi-Fi is dated by month: a day inside the month finds it
+    await sql`update wifi set installed_on = '2024-03', version = version + 1 where id = 2`.execute(b.db.kysely);
+    const march = await json('/api/collections/wifi/items?datetime=2024-03-15T10:00:00%2B09:00');
+    expect(march.features.map((f) => f.id)).toContain(2);
+    const april = await json('/api/collections/wifi/items?datetime=2024-04-01/..');
+    expect(april.features.map((f) => f.id)).not.toContain(2);
+    const upToMarch = await json('/api/collections/wifi/items?datetime=../2024-03-01');
+    expect(upToMarch.features.map((f) => f.id)).toContain(2);
   });
 
   it.skipIf(reason)('answers CSV with a BOM, Korean intact, lon/lat for points and WKT otherwise', async () => {

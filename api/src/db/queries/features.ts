@@ -53,7 +53,15 @@ function whereClauses(def: CollectionDef, q: Omit<ItemsQuery, 'limit' | 'offset'
   }
   if (q.datetime && def.datetimeColumn) {
     const col = ident(def.datetimeColumn);
-    if (q.datetime.start) where.push(sql`${col} >= ${q.datetime.start}::date`);
+    // a collection dated by month (YYYY-MM, stored as the month's first day) matches every month the interval touches
+    const monthly = allProperties(def).some((p) => p.type === 'month');
+    if (q.datetime.start) {
+      where.push(
+        monthly
+          ? sql`${col} >= date_trunc('month', ${q.datetime.start}::date)::date`
+          : sql`${col} >= ${q.datetime.start}::date`,
+      );
+    }
     if (q.datetime.end) where.push(sql`${col} <= ${q.datetime.end}::date`);
   }
   return where;
