@@ -42,8 +42,14 @@ async function basemapParts(setting: string): Promise<{ sources: Record<string, 
   }
 }
 
-/** The initial map style: offline layers, then the basemap (if any) on top of them. */
-export async function buildStyle(setting: string, adminUrl: string): Promise<{ style: StyleSpecification; hasBasemap: boolean }> {
+/** Sources and layers drawn above the basemap (the project's data and overlays). */
+export interface StyleParts {
+  sources: Record<string, SourceSpecification>;
+  layers: LayerSpecification[];
+}
+
+/** The map style: offline layers, then the basemap (if any) on top of them, then `above`. */
+export async function buildStyle(setting: string, adminUrl: string, above: StyleParts): Promise<{ style: StyleSpecification; hasBasemap: boolean }> {
   const bm = await basemapParts(setting);
   return {
     hasBasemap: bm.layers.length > 0,
@@ -51,8 +57,8 @@ export async function buildStyle(setting: string, adminUrl: string): Promise<{ s
       version: 8,
       ...(bm.glyphs ? { glyphs: bm.glyphs } : {}),
       ...(bm.sprite ? { sprite: bm.sprite } : {}),
-      sources: { 'offline-admin': { type: 'geojson', data: adminUrl, attribution: '읍면동 경계: 통계청(KOSTAT) 2018' }, ...bm.sources },
-      layers: [...offlineLayers(), ...bm.layers],
+      sources: { 'offline-admin': { type: 'geojson', data: adminUrl, attribution: '읍면동 경계: 통계청(KOSTAT) 2018' }, ...bm.sources, ...above.sources },
+      layers: [...offlineLayers(), ...bm.layers, ...above.layers],
     },
   };
 }

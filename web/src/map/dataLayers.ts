@@ -1,6 +1,6 @@
 // Adds the project's collections and the overlays to the map. A collection's source is GeoJSON, or vector
 // tiles (`/api/tiles/{id}.json`, source-layer = collection id) when it holds more features than the threshold.
-import type { FilterSpecification, LayerSpecification, Map as MlMap } from 'maplibre-gl';
+import type { FilterSpecification, LayerSpecification, SourceSpecification } from 'maplibre-gl';
 import { itemsUrl } from '../lib/api';
 import { LAYERS, type LayerStyle } from '../layers';
 import type { OverlayName } from '../stores/app.svelte';
@@ -36,18 +36,21 @@ function styleLayers(layer: LayerStyle, source: string, sourceLayer: string | un
   }
 }
 
-const FIRST_OVERLAY = 'ov-ledger-lines';
-
-/** Adds every collection, bottom to top; `tiled(id)` says which ones come from vector tiles. */
-export function addDataLayers(map: MlMap, tiled: (id: string) => boolean, visible: Record<string, boolean>): void {
+/** Sources and layers of every collection, bottom to top; `tiled(id)` says which ones come from vector tiles. */
+export function dataStyle(
+  tiled: (id: string) => boolean,
+  visible: Record<string, boolean>,
+): { sources: Record<string, SourceSpecification>; layers: LayerSpecification[] } {
+  const sources: Record<string, SourceSpecification> = {};
+  const layers: LayerSpecification[] = [];
   for (const layer of LAYERS) {
     const vector = tiled(layer.id);
-    map.addSource(layer.id, vector ? { type: 'vector', url: `/api/tiles/${layer.id}.json` } : { type: 'geojson', data: itemsUrl(layer.id) });
+    sources[layer.id] = vector ? { type: 'vector', url: `/api/tiles/${layer.id}.json` } : { type: 'geojson', data: itemsUrl(layer.id) };
     for (const spec of styleLayers(layer, layer.id, vector ? layer.id : undefined)) {
-      const before = map.getLayer(FIRST_OVERLAY) ? FIRST_OVERLAY : undefined;
-      map.addLayer({ ...spec, layout: { ...spec.layout, visibility: visible[layer.id] === false ? 'none' : 'visible' } } as LayerSpecification, before);
+      layers.push({ ...spec, layout: { ...spec.layout, visibility: visible[layer.id] === false ? 'none' : 'visible' } } as LayerSpecification);
     }
   }
+  return { sources, layers };
 }
 
 const isPoint: FilterSpecification = ['match', ['geometry-type'], ['Point', 'MultiPoint'], true, false];
@@ -78,10 +81,13 @@ const OVERLAY_LAYERS: Record<OverlayName | 'selected', Omit<LayerSpecification, 
   ],
 };
 
-/** Adds the (empty) overlay sources and layers on top of everything. */
-export function addOverlays(map: MlMap): void {
-  for (const [name, layers] of Object.entries(OVERLAY_LAYERS)) {
-    map.addSource(`ov-${name}`, { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
-    for (const l of layers) map.addLayer({ ...l, source: `ov-${name}` } as LayerSpecification);
+/** The (empty) overlay sources and their layers, drawn on top of everything. */
+export function overlayStyle(): { sources: Record<string, SourceSpecification>; layers: LayerSpecification[] } {
+  const sources: Record<string, SourceSpecification> = {};
+  const layers: LayerSpecification[] = [];
+  for (const [name, specs] of Object.entries(OVERLAY_LAYERS)) {
+    sources[`ov-${name}`] = { type: 'geojson', data: { type: 'FeatureCollection', features: [] } };
+    for (const l of specs) layers.push({ ...l, source: `ov-${name}` } as LayerSpecification);
   }
+  return { sources, layers };
 }

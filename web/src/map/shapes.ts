@@ -29,15 +29,17 @@ export function drawShape(ctx: CanvasRenderingContext2D, style: LayerStyle, size
   ctx.stroke();
 }
 
-/** Registers one icon per point layer (`shape-<layer id>`). */
-export function addShapeImages(map: MlMap): void {
+/** Registers the icon `shape-<layer id>` when the map asks for it (`styleimagemissing`). */
+export function addShapeImage(map: MlMap, imageId: string): void {
+  const style = LAYERS.find((l) => `shape-${l.id}` === imageId);
+  if (!style || map.hasImage(imageId)) return;
   const size = 22;
   const ratio = 2;
-  for (const style of LAYERS) {
+  {
     const canvas = document.createElement('canvas');
     canvas.width = canvas.height = size * ratio;
     const ctx = canvas.getContext('2d');
-    if (!ctx) continue;
+    if (!ctx) return;
     ctx.scale(ratio, ratio);
     drawShape(ctx, style, size);
     const data = ctx.getImageData(0, 0, size * ratio, size * ratio);
