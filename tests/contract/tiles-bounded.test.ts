@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CollectionId } from '../../api/src/collections.js';
 import { decodeTile } from '../../api/src/tiles/decode.js';
+import { POINT_CAP } from '../../api/src/tiles/layer.js';
 import { type EncoderName, renderTile } from '../../api/src/tiles/render.js';
 import { BACKENDS, openBackend, skipReason, type TestBackend } from '../support/backends.js';
 import { expectSameFeatures } from './tiles-compare.js';
@@ -26,15 +27,16 @@ const rnd = (i: string, k: number) => sql`(('x' || substr(md5(${sql.raw(i)}::tex
 
 async function loadNationalData(b: TestBackend): Promise<void> {
   const db = b.db.kysely;
-  // 100,000 points: 2,000 in Gimpo, 30,000 packed into central Seoul (0.1° square), the rest over the country
+  // 100,000 points: 2,000 in Gimpo, 30,000 packed into central Seoul (0.1° square), 6,000 in one 500 m square
+  // (more than a z14+ tile may carry), the rest over the country
   await sql`insert into wifi (name, address, installed_on, emd, source, demo, key, geom)
     select '공공와이파이 ' || lpad(i::text, 6, '0'), '서울특별시 어딘가 ' || i, '2020-0' || (1 + i % 9),
       (array['사우동','풍무동','장기동','구래동'])[1 + i % 4], 'seeded tile test', true, 'tiletest-' || i,
       ST_SetSRID(ST_MakePoint(
         case when i <= 2000 then 126.53 + ${rnd('i', 1)} * 0.27 when i <= 32000 then 126.93 + ${rnd('i', 1)} * 0.1
-             else 124.6 + ${rnd('i', 1)} * 7.3 end,
+             when i <= 38000 then 127.048 + ${rnd('i', 1)} * 0.005 else 124.6 + ${rnd('i', 1)} * 7.3 end,
         case when i <= 2000 then 37.58 + ${rnd('i', 2)} * 0.2 when i <= 32000 then 37.50 + ${rnd('i', 2)} * 0.1
-             else 33.1 + ${rnd('i', 2)} * 5.5 end), 4326)
+             when i <= 38000 then 37.302 + ${rnd('i', 2)} * 0.004 else 33.1 + ${rnd('i', 2)} * 5.5 end), 4326)
     from generate_series(1, ${WIFI}) i`.execute(db);
   // 50,000 pipes of 4 vertices, 20–300 m, inside the Gimpo bbox
   await sql`insert into update_lines (facility, source, demo, key, geom)
@@ -65,6 +67,7 @@ describe.each(BACKENDS)('bounded tiles on %s', (backendName) => {
   const places: [CollectionId, number, number][] = [
     ['wifi', 126.98, 37.55], // the dense Seoul square
     ['wifi', 126.7, 37.68], // Gimpo
+    ['wifi', 127.0505, 37.304], // 6,000 points in 500 m
     ['wifi', 127.8, 36.0], // the middle of the country
     ['update-lines', 126.667, 37.68], // the middle of the pipes
   ];
@@ -97,6 +100,16 @@ describe.each(BACKENDS)('bounded tiles on %s', (backendName) => {
       expect(features.length).toBeLessThanOrEqual(64 * 64);
       const sum = features.reduce((s, f) => s + Number(f.properties.point_count), 0);
       expect(sum, enc).toBe(total.rows[0]?.n);
+    }
+  });
+
+  it.skipIf(reason)('caps points per tile from z14 on, lowest ids first', async () => {
+    const [, x, y] = tileOf(127.0505, 37.304, 15);
+    for (const enc of encoders()) {
+      const t = decodeTile((await renderTile(b.db, enc, 'wifi', 15, x, y)).body);
+      const ids = (t.wifi?.features ?? []).map((f) => f.id ?? 0);
+      expect(ids.length, enc).toBe(POINT_CAP);
+      expect(Math.max(...ids)).toBeLessThan(38001);
     }
   });
 

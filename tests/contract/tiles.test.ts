@@ -51,7 +51,7 @@ describe.each(BACKENDS)('vector tiles on %s', (backendName) => {
     expect(tj.tiles).toEqual(['http://maps.example:8811/api/tiles/wifi/{z}/{x}/{y}.mvt']);
     expect(tj.minzoom).toBe(0);
     expect(tj.maxzoom).toBeGreaterThanOrEqual(16);
-    const [w, s, e, n] = tj.bounds as number[];
+    const [w, s, e, n] = tj.bounds as [number, number, number, number];
     expect(w).toBeLessThanOrEqual(wifi.geometry.coordinates[0]);
     expect(e).toBeGreaterThanOrEqual(wifi.geometry.coordinates[0]);
     expect(s).toBeLessThanOrEqual(wifi.geometry.coordinates[1]);

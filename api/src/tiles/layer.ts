@@ -11,7 +11,12 @@ export const TILEJSON_MAXZOOM = 18;
  * Points are thinned below this zoom: one point per grid cell of `POINT_CELL` tile units (the lowest id
  * of the cell, carrying `point_count`), so a tile holds at most (4096/64)² = 4,096 points.
  */
-export const POINT_FULL_ZOOM = 16;
+export const POINT_FULL_ZOOM = 14;
+/**
+ * From `POINT_FULL_ZOOM` on every point is drawn, up to this many per tile (lowest ids first): a safety cap
+ * that keeps tiles bounded (4,096 points of a 2.4 km z14 tile would be far denser than any city's assets).
+ */
+export const POINT_CAP = 4096;
 /** Grid cell of point thinning, in tile units. */
 export const POINT_CELL = 64;
 /**
@@ -30,13 +35,14 @@ const SMALL_TYPES = new Set(['boolean', 'integer', 'number', 'date', 'month']);
 /**
  * Display properties a tile carries, read from the collection catalog: the title column, enumerations,
  * short queryable texts (≤ 80 characters, e.g. `emd`, `code`), and every number, boolean and date
- * (`verified`, `demo`, `area_id`, `year`…). Bulky texts, arrays and JSON (address, note, source, attrs)
- * stay out of tiles; clients fetch the feature for its popup.
+ * (`verified`, `demo`, `area_id`, `year`…). Bulky texts, arrays, JSON and computed values (address, note,
+ * source, attrs, length_m) stay out of tiles; clients fetch the feature for its popup.
  */
 export function tileProperties(def: CollectionDef): PropertyDef[] {
   return allProperties(def).filter(
     (p) =>
       p.name !== 'key' &&
+      !p.readOnly &&
       (p.name === def.titleColumn ||
         p.enum !== undefined ||
         SMALL_TYPES.has(p.type) ||

@@ -8,6 +8,7 @@ import { MERC_HALF } from './grid.js';
 import {
   BUFFER,
   EXTENT,
+  POINT_CAP,
   POINT_CELL,
   POINT_COUNT,
   POINT_FULL_ZOOM,
@@ -57,18 +58,28 @@ function propertyNames(def: CollectionDef, z: number): string[] {
   return names;
 }
 
+/** `ST_TileEnvelope` of the tile, optionally grown by the render buffer. */
+function envelope(z: number, x: number, y: number, buffered: boolean): RawBuilder<unknown> {
+  return buffered
+    ? sql`ST_TileEnvelope(${z}::int, ${x}::int, ${y}::int, margin => ${BUFFER / EXTENT}::float8)`
+    : sql`ST_TileEnvelope(${z}::int, ${x}::int, ${y}::int)`;
+}
+
 /**
  * The features of a tile before encoding, shared by both encoders so they agree: rows `id`, the display
  * properties, `g` (EPSG:3857 geometry, simplified to a tile unit at low zoom) and, for thinned points,
- * `point_count`. Expects a CTE `env(e, b)` holding the tile envelope and the buffered one.
+ * `point_count`. Points are thinned per grid cell below `POINT_FULL_ZOOM` and capped at `POINT_CAP` above;
+ * lines and polygons are simplified and capped at `SHAPE_BUDGET` below `SHAPE_FULL_ZOOM`. Shapes under half a
+ * tile unit both ways are left out where ST_AsMVTGeom would drop them anyway (always when `dropTiny`).
  */
-function sourceSql(def: CollectionDef, z: number): RawBuilder<unknown> {
+function sourceSql(def: CollectionDef, z: number, x: number, y: number, dropTiny: boolean): RawBuilder<unknown> {
   const table = sql.table(def.table);
   const props = propertyColumns(def);
   const cols = props.length ? sql`, ${sql.join(props)}` : sql``;
+  const inTile = sql`t.geom_3857 && ${envelope(z, x, y, true)}`;
   if (def.geometry === 'Point') {
     if (z >= POINT_FULL_ZOOM) {
-      return sql`select t.id${cols}, t.geom_3857 as g from ${table} t, env where t.geom_3857 && env.b`;
+      return sql`select t.id${cols}, t.geom_3857 as g from ${table} t where ${inTile} order by t.id limit ${POINT_CAP}`;
     }
     const cell = unitSize(z) * POINT_CELL;
     return sql`select distinct on (t.cx, t.cy) t.id${cols}, t.geom_3857 as g,
@@ -76,34 +87,34 @@ function sourceSql(def: CollectionDef, z: number): RawBuilder<unknown> {
       from (
         select t.*, floor((ST_X(t.geom_3857) + ${MERC_HALF}::float8) / ${cell}::float8) as cx,
                floor((${MERC_HALF}::float8 - ST_Y(t.geom_3857)) / ${cell}::float8) as cy
-        from ${table} t, env where t.geom_3857 && env.b
+        from ${table} t where ${inTile}
       ) t
       order by t.cx, t.cy, t.id`;
   }
   // as ST_AsMVTGeom does, drop shapes smaller than half a tile unit both ways (they would draw nothing)
   const visible = sql`greatest(ST_XMax(t.geom_3857) - ST_XMin(t.geom_3857), ST_YMax(t.geom_3857) - ST_YMin(t.geom_3857)) >= ${unitSize(z) / 2}::float8`;
   if (z >= SHAPE_FULL_ZOOM) {
-    return sql`select t.id${cols}, t.geom_3857 as g from ${table} t, env where t.geom_3857 && env.b and ${visible}`;
+    return sql`select t.id${cols}, t.geom_3857 as g from ${table} t where ${inTile}${dropTiny ? sql` and ${visible}` : sql``}`;
   }
   const size = def.geometry === 'Polygon' ? sql`ST_Area(t.geom_3857)` : sql`ST_Length(t.geom_3857)`;
   return sql`select t.id${cols}, ST_Simplify(t.geom_3857, ${unitSize(z)}::float8, true) as g
-    from ${table} t, env where t.geom_3857 && env.b and ${visible}
+    from ${table} t where ${inTile} and ${visible}
     order by ${size} desc, t.id limit ${SHAPE_BUDGET}`;
 }
 
-function envSql(z: number, x: number, y: number): RawBuilder<unknown> {
-  return sql`env as (select ST_TileEnvelope(${z}::int, ${x}::int, ${y}::int) as e,
-    ST_TileEnvelope(${z}::int, ${x}::int, ${y}::int, margin => ${BUFFER / EXTENT}::float8) as b)`;
+/** The statement of encoder (a) for one tile (exported so benchmarks can time the bare SQL). */
+export function postgresTileSql(def: CollectionDef, z: number, x: number, y: number): RawBuilder<{ mvt: Uint8Array | null }> {
+  const names = propertyNames(def, z).map((n) => sql.ref(`s.${n}`));
+  const cols = names.length ? sql`, ${sql.join(names)}` : sql``;
+  return sql<{ mvt: Uint8Array | null }>`select ST_AsMVT(m, ${def.id}, ${EXTENT}, 'geom', 'id') as mvt from (
+      select s.id${cols}, ST_AsMVTGeom(s.g, ${envelope(z, x, y, false)}, ${EXTENT}, ${BUFFER}, true) as geom
+      from (${sourceSql(def, z, x, y, false)}) s
+    ) m where m.geom is not null`;
 }
 
 /** (a) PostgreSQL: `ST_AsMVTGeom` + `ST_AsMVT` over `ST_TileEnvelope`. */
 async function renderPostgres(db: Reader, def: CollectionDef, z: number, x: number, y: number): Promise<Uint8Array> {
-  const names = propertyNames(def, z).map((n) => sql.ref(`s.${n}`));
-  const cols = names.length ? sql`, ${sql.join(names)}` : sql``;
-  const r = await sql<{ mvt: Uint8Array | null }>`with ${envSql(z, x, y)}, src as (${sourceSql(def, z)})
-    select ST_AsMVT(m, ${def.id}, ${EXTENT}, 'geom', 'id') as mvt from (
-      select s.id${cols}, ST_AsMVTGeom(s.g, env.e, ${EXTENT}, ${BUFFER}, true) as geom from src s, env
-    ) m where m.geom is not null`.execute(db);
+  const r = await postgresTileSql(def, z, x, y).execute(db);
   const mvt = r.rows[0]?.mvt;
   return mvt && mvt.byteLength > 0 ? new Uint8Array(mvt.buffer, mvt.byteOffset, mvt.byteLength) : EMPTY;
 }
@@ -140,10 +151,9 @@ async function renderJs(db: Reader, def: CollectionDef, z: number, x: number, y:
     def.geometry === 'Point'
       ? snapped
       : sql`ST_SnapToGrid(ST_ClipByBox2D(${snapped}, ST_MakeEnvelope(${-BUFFER}, ${-BUFFER}, ${EXTENT + BUFFER}, ${EXTENT + BUFFER})), 1)`;
-  const r = await sql<Record<string, unknown> & { id: number; gj: string }>`with ${envSql(z, x, y)}, src as (${sourceSql(def, z)})
-    select * from (
+  const r = await sql<Record<string, unknown> & { id: number; gj: string }>`select * from (
       select s.id${cols}, ST_AsGeoJSON(ST_RemoveRepeatedPoints(${clipped}), 0) as gj
-      from src s
+      from (${sourceSql(def, z, x, y, true)}) s
     ) q where q.gj is not null`.execute(db);
   const features: VtFeature[] = [];
   for (const row of r.rows) {
