@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../errors.js';
+import { negotiate, notModified, weakEtag } from './http.js';
+import { pageLinks } from './links.js';
+import { parseBbox, parseDatetime } from './params.js';
+
+const fieldOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ApiError);
+    return (err as ApiError).errors?.[0]?.field;
+  }
+  throw new Error('expected an ApiError');
+};
+
+describe('parseBbox', () => {
+  it('accepts four ordered numbers in range', () => {
+    expect(parseBbox('126.6, 37.6,126.7,37.7')).toEqual([126.6, 37.6, 126.7, 37.7]);
+    expect(parseBbox(undefined)).toBeUndefined();
+  });
+  it.each([
+    '1,2,3',
+    '1,2,3,4,5',
+    'NaN,1,2,3',
+    '1,,2,3',
+    'Infinity,0,1,1',
+    '2,0,1,1',
+    '0,2,1,1',
+    '-181,0,0,1',
+    '0,0,1,91',
+  ])('rejects %s naming bbox', (raw) => expect(fieldOf(() => parseBbox(raw))).toBe('bbox'));
+});
+
+describe('parseDatetime', () => {
+  it('reads instants as their UTC day', () => {
+    expect(parseDatetime('2024-03-01')).toEqual({ start: '2024-03-01', end: '2024-03-01' });
+    expect(parseDatetime('2024-03-01T08:00:00+09:00')).toEqual({ start: '2024-02-29', end: '2024-02-29' });
+    expect(parseDatetime('2024-03-01T23:59:59.5Z')).toEqual({ start: '2024-03-01', end: '2024-03-01' });
+  });
+  it('reads intervals with open ends', () => {
+    expect(parseDatetime('2024-01-01/2024-12-31')).toEqual({ start: '2024-01-01', end: '2024-12-31' });
+    expect(parseDatetime('../2024-12-31')).toEqual({ end: '2024-12-31' });
+    expect(parseDatetime('2024-01-01/')).toEqual({ start: '2024-01-01' });
+    expect(parseDatetime('../..')).toEqual({});
+  });
+  it.each([
+    '2024',
+    '2024-02-30',
+    '2024-13-01',
+    '2024-01-01T25:00:00Z',
+    '2024-01-01T10:00:00',
+    '2024-05-01/2024-01-01',
+    'a/b/c',
+    '',
+  ])('rejects %s naming datetime', (raw) => expect(fieldOf(() => parseDatetime(raw))).toBe('datetime'));
+});
+
+describe('negotiate and ETags', () => {
+  it('lets f win, reads Accept, and refuses what it cannot offer with 406', () => {
+    expect(negotiate('csv', 'application/json')).toBe('csv');
+    expect(negotiate(undefined, undefined)).toBe('json');
+    expect(negotiate(undefined, 'text/html,application/xhtml+xml,*/*;q=0.8')).toBe('json');
+    expect(negotiate(undefined, 'text/csv')).toBe('csv');
+    expect(() => negotiate(undefined, 'application/xml')).toThrowError(/Cannot answer/);
+  });
+  it('matches If-None-Match weakly and by list', () => {
+    const tag = weakEtag('a', 1);
+    expect(tag).toMatch(/^W\/".+"$/);
+    expect(weakEtag('a', 1)).toBe(tag);
+    expect(weakEtag('a', 2)).not.toBe(tag);
+    expect(notModified(`"x", ${tag}`, tag)).toBe(true);
+    expect(notModified(tag.slice(2), tag)).toBe(true);
+    expect(notModified('"x"', tag)).toBe(false);
+    expect(notModified('*', tag)).toBe(true);
+    expect(notModified(undefined, tag)).toBe(false);
+  });
+});
+
+describe('pageLinks', () => {
+  const url = 'http://h/api/collections/wifi/items?emd=%EC%82%AC%EC%9A%B0%EB%8F%99&limit=10&offset=10';
+  const rels = (links: { rel: string; href: string }[]) =>
+    Object.fromEntries(links.map((l) => [l.rel, new URL(l.href)]));
+  it('keeps every parameter and moves offset by limit', () => {
+    const l = rels(
+      pageLinks(url, {
+        limit: 10,
+        offset: 10,
+        returned: 10,
+        matched: 35,
+        collectionPath: '/api/collections/wifi',
+        format: 'json',
+      }),
+    );
+    expect(l.next?.searchParams.get('offset')).toBe('20');
+    expect(l.next?.searchParams.get('emd')).toBe('사우동');
+    expect(l.prev?.searchParams.get('offset')).toBe('0');
+    expect(l.alternate?.searchParams.get('f')).toBe('csv');
+  });
+  it('has no next on the last page and no prev on the first', () => {
+    const last = rels(
+      pageLinks(url, { limit: 10, offset: 30, returned: 5, matched: 35, collectionPath: '/c', format: 'json' }),
+    );
+    expect(last.next).toBeUndefined();
+    const first = rels(
+      pageLinks(url, { limit: 10, offset: 0, returned: 10, matched: 35, collectionPath: '/c', format: 'json' }),
+    );
+    expect(first.prev).toBeUndefined();
+    const beyond = rels(
+      pageLinks(url, { limit: 10, offset: 100, returned: 0, matched: 35, collectionPath: '/c', format: 'json' }),
+    );
+    expect(beyond.prev?.searchParams.get('offset')).toBe('25');
+  });
+});
