@@ -129,7 +129,7 @@ describe.each(BACKENDS)('export on %s', (backendName) => {
       const snapshot = () =>
         rows(sql<
           Record<string, unknown>
-        >`select code, name_ko, name_en, source, round((ST_Area(geom::geography) / 1e6)::numeric, 4)::text as km2
+        >`select code, name_ko, name_en, source, data_date, verified, round((ST_Area(geom::geography) / 1e6)::numeric, 4)::text as km2
         from admin_areas order by code`);
       const before = await snapshot();
       expect(before).toHaveLength(13);

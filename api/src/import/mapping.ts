@@ -44,7 +44,12 @@ const ALIASES: Record<string, Record<string, string[]>> = {
 /** Fields never kept as original attributes: our own bookkeeping when re-importing an export. */
 const SKIP_ATTRS = new Set(['id', 'updated_at', 'length_m', 'key', 'version', 'created_at']);
 
-const present = (v: unknown) => v !== undefined && v !== null && !(typeof v === 'string' && v.trim() === '');
+const present = (v: unknown) =>
+  v !== undefined &&
+  v !== null &&
+  !(typeof v === 'string' && v.trim() === '') &&
+  // a blank DBF date reads as 1899-11-30 (Date(0, -1, 0))
+  !(v instanceof Date && (Number.isNaN(v.getTime()) || v.getFullYear() < 1900));
 
 function keyFor(def: CollectionDef, values: Record<string, unknown>): string | undefined {
   if (def.id === 'wifi' && present(values.mgmt_no)) return `wifi-no-${String(values.mgmt_no).trim()}`;

@@ -34,7 +34,8 @@ function coerce(p: PropertyDef, v: unknown): { value?: unknown; error?: string }
     }
     case 'date': {
       if (v instanceof Date) {
-        // the shapefile reader makes DBF dates local-time Dates
+        // the shapefile reader makes DBF dates local-time Dates, and a blank DBF date 1899-11-30 (Date(0, -1, 0))
+        if (Number.isNaN(v.getTime()) || v.getFullYear() < 1900) return { value: undefined };
         const d = `${v.getFullYear()}-${String(v.getMonth() + 1).padStart(2, '0')}-${String(v.getDate()).padStart(2, '0')}`;
         return { value: d };
       }
