@@ -1,3 +1,5 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
@@ -30,6 +32,35 @@ process.on('uncaughtException', (err) => {
   process.exit(1);
 });
 
+/** How long a SIGTERM/SIGINT waits for in-flight requests before exiting anyway (orchestrators wait 30 s). */
+const DRAIN_MS = 25_000;
+
+/**
+ * Tracks the connections of `server` and the requests each one is answering; returns a function that closes
+ * the connections with nothing in flight. It also replaces `server.closeIdleConnections`, which `close()` calls:
+ * Node's own counts a connection as idle once `res.end()` was called even while the answer is still being
+ * written to a slow client, and would cut that answer off.
+ */
+function trackConnections(server: Server): () => void {
+  const busy = new Map<Socket, number>();
+  server.on('connection', (socket: Socket) => {
+    busy.set(socket, 0);
+    socket.on('close', () => busy.delete(socket));
+  });
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const socket = req.socket;
+    busy.set(socket, (busy.get(socket) ?? 0) + 1);
+    res.on('close', () => {
+      if (busy.has(socket)) busy.set(socket, Math.max(0, (busy.get(socket) ?? 1) - 1));
+    });
+  });
+  const closeIdle = () => {
+    for (const [socket, n] of busy) if (n === 0 && socket.writableLength === 0) socket.destroy();
+  };
+  server.closeIdleConnections = closeIdle;
+  return closeIdle;
+}
+
 /** Entry point of `npm start`: open (and on first start migrate and seed) the database, then serve. */
 async function main(): Promise<void> {
   const started = performance.now();
@@ -49,17 +80,34 @@ async function main(): Promise<void> {
     await db.close();
     process.exit(1);
   });
+  const closeIdle = trackConnections(server as Server);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: finishing open requests, then closing the database`);
-    const force = setTimeout(() => process.exit(1), 10_000);
+    const force = setTimeout(() => {
+      console.error(`error: open requests not finished within ${DRAIN_MS / 1000} s; exiting anyway`);
+      process.exit(1);
+    }, DRAIN_MS);
     force.unref();
-    server.close(async () => {
-      await db.close();
-      process.exit(0);
-    });
+    // Requests whose connection the kernel has accepted but the event loop has not read yet (the embedded
+    // database blocks it while a query runs) would be reset by closing the listener at once: let one poll phase
+    // read them first (the timer fires before it, the immediate after it).
+    setTimeout(
+      () =>
+        setImmediate(() => {
+          server.close(async () => {
+            await db.close();
+            console.log(`${signal}: stopped`);
+            process.exit(0);
+          });
+          // keep-alive connections that go idle once their answer is sent are closed too, so the drain ends as
+          // soon as the last in-flight request has been answered
+          setInterval(closeIdle, 100).unref();
+        }),
+      200,
+    );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

@@ -1,6 +1,5 @@
 /**
- * Runs the real server as a child process on a loopback port (`tsx api/src/server.ts`), as `npm start`
- * does, for the bench, the load test and the fault tests: start, wait for a healthy `/api/health`, read
+ * Runs the real server as a child process on a loopback port, as `npm start` does, for the bench, the load test and the fault tests: start, wait for a healthy `/api/health`, read
  * the resident memory of its process tree, stop it by its own process id.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -28,10 +27,13 @@ export interface StartOptions {
   env?: Record<string, string | undefined>;
 }
 
-/** Spawns `tsx api/src/server.ts` in its own process group, listening on 127.0.0.1:`port`. */
+/**
+ * Spawns the server as `npm start` runs it (`node --import tsx api/src/server.ts`: one process, so signals reach
+ * the server itself rather than the tsx wrapper, which SIGKILLs a child that does not confirm a signal within
+ * 30 ms) in its own process group, listening on 127.0.0.1:`port`.
+ */
 export function startServer({ port, env = {} }: StartOptions): ServerProcess {
-  const tsx = path.join(ROOT_DIR, 'node_modules', '.bin', 'tsx');
-  const child = spawn(tsx, ['api/src/server.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'api/src/server.ts'], {
     cwd: ROOT_DIR,
     env: { ...process.env, NODE_ENV: 'production', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
