@@ -75,6 +75,11 @@ describe.skipIf(reason)('web map in Chromium', () => {
     await tab(page, 'list');
     const wifiItems = page.locator('#panel-list button[data-key^="wifi:"]');
     await expect.poll(() => wifiItems.count()).toBeGreaterThan(5);
+    const firstKey = await wifiItems.first().getAttribute('data-key');
+    await wifiItems.first().focus();
+    await expect.poll(() => page.getAttribute('.map', 'data-focus')).toBe(firstKey);
+    await page.keyboard.press('Tab');
+    await expect.poll(() => page.getAttribute('.map', 'data-focus')).not.toBe(firstKey);
     await tab(page, 'layers');
     await page.focus('input[data-layer="wifi"]');
     await page.keyboard.press('Space');
@@ -123,8 +128,18 @@ describe.skipIf(reason)('web map in Chromium', () => {
     const names = await rows.locator('.name').allTextContents();
     expect(names).toEqual(api.features.map((f) => f.properties.name));
     expect(await page.locator('#panel-wifi').textContent()).toContain('SSID');
+    // A tapped point: the pick button arms the map, the next click searches from there.
+    const pick = page.getByRole('button', { name: '지도에서 지점 선택' });
+    await pick.click();
+    expect(await pick.getAttribute('aria-pressed')).toBe('true');
+    const box = (await page.locator('.map-wrap').boundingBox())!;
+    await page.mouse.click(box.x + box.width - 200, box.y + 150);
+    await expect.poll(() => pick.getAttribute('aria-pressed')).toBe('false');
+    await expect.poll(async () => (await rows.locator('.name').allTextContents()).join()).not.toBe(names.join());
+    const picked = (await rows.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-distance'))))) as number[];
+    expect(picked).toEqual([...picked].sort((a, b) => a - b));
     await rows.first().click();
-    await expect.poll(() => page.locator('#detail-title').textContent()).toBe(names[0]);
+    await expect.poll(() => page.locator('#detail-title').textContent()).toBe(await rows.first().locator('.name').textContent());
     await close();
   });
 
@@ -198,6 +213,9 @@ describe.skipIf(reason)('web map in Chromium', () => {
     await page.waitForSelector('.map[data-ready="true"]');
     expect(await page.getAttribute('html', 'lang')).toBe('en');
     expect(await page.textContent('#layers-title')).toBe('Layers and legend');
+    await tab(page, 'ledger');
+    await page.waitForSelector('#panel-ledger .check');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'desktop-en.png') });
     await close();
   });
 

@@ -57,7 +57,7 @@ export async function buildStyle(setting: string, adminUrl: string, above: Style
       version: 8,
       ...(bm.glyphs ? { glyphs: bm.glyphs } : {}),
       ...(bm.sprite ? { sprite: bm.sprite } : {}),
-      sources: { 'offline-admin': { type: 'geojson', data: adminUrl, attribution: '읍면동 경계: 통계청(KOSTAT) 2018' }, ...bm.sources, ...above.sources },
+      sources: { 'offline-admin': { type: 'geojson', data: adminUrl, attribution: '읍면동 경계 (boundaries): 통계청 KOSTAT 2018' }, ...bm.sources, ...above.sources },
       layers: [...offlineLayers(), ...bm.layers, ...above.layers],
     },
   };
