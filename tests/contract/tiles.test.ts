@@ -4,6 +4,7 @@ import { createApp } from '../../api/src/app.js';
 import { createTileService, type TileService } from '../../api/src/tiles/index.js';
 import { decodeTile } from '../../api/src/tiles/decode.js';
 import { BACKENDS, openBackend, skipReason, type TestBackend } from '../support/backends.js';
+import { staff } from '../support/staff.js';
 
 /** The XYZ tile holding lon/lat at zoom z. */
 function tileOf(lon: number, lat: number, z: number): [number, number] {
@@ -175,5 +176,48 @@ describe.each(BACKENDS)('vector tiles on %s', (backendName) => {
     if (ox !== nx) expect((await tile('wifi', 18, ox, oy)).wifi?.features.find((g) => g.id === wifi.id)).toBeUndefined();
     const after14 = await tile('wifi', 14, ...tileOf(moved[0], moved[1], 14));
     expect(after14.wifi?.features.find((g) => g.id === wifi.id)?.properties.name).toBe('tile edit test');
+  });
+  it.skipIf(reason)('shows edits made through the write API on the next tile, on every zoom (cache on)', async () => {
+    expect(b.config.tileCacheMb).toBeGreaterThan(0);
+    const gis = await staff(b, 'tiles-gis', 'gis');
+    const list = await (await b.request('/api/collections/update-lines/items?limit=1')).json();
+    const line = list.features[0] as { id: number; geometry: { coordinates: number[][][] }; properties: Record<string, unknown> };
+    const [lon, lat] = line.geometry.coordinates[0]?.[0] as [number, number];
+    const tileGet = async (z: number, x: number, y: number) => {
+      const res = await b.request(`/api/tiles/update-lines/${z}/${x}/${y}.mvt`);
+      expect(res.status).toBe(200);
+      return decodeTile(new Uint8Array(await res.arrayBuffer()))['update-lines']?.features.find((f) => f.id === line.id);
+    };
+    const zooms = [12, 14, 17];
+    for (const z of zooms) {
+      const f = await tileGet(z, ...tileOf(lon, lat, z));
+      expect(f?.properties.facility, `z${z}`).toBe(line.properties.facility);
+      expect(await tileGet(z, ...tileOf(lon, lat, z))).toEqual(f); // second request: from the cache
+    }
+    const item = await b.request(`/api/collections/update-lines/items/${line.id}`);
+    const facility = line.properties.facility === 'sewer' ? 'water' : 'sewer';
+    const moved = [
+      [lon + 0.01, lat + 0.01],
+      [lon + 0.0105, lat + 0.0104],
+    ];
+    const patch = await gis.request(`/api/collections/update-lines/items/${line.id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', 'if-match': item.headers.get('etag') ?? '' },
+      body: JSON.stringify({ geometry: { type: 'LineString', coordinates: moved }, properties: { facility } }),
+    });
+    expect(patch.status, await patch.clone().text()).toBe(200);
+    for (const z of zooms) {
+      const [ox, oy] = tileOf(lon, lat, z);
+      const [nx, ny] = tileOf(lon + 0.01, lat + 0.01, z);
+      const now = await tileGet(z, nx, ny);
+      expect(now?.properties.facility, `z${z} new place`).toBe(facility);
+      if (ox !== nx || oy !== ny) expect(await tileGet(z, ox, oy), `z${z} old place`).toBeUndefined();
+    }
+    const del = await gis.request(`/api/collections/update-lines/items/${line.id}`, {
+      method: 'DELETE',
+      headers: { 'if-match': patch.headers.get('etag') ?? '' },
+    });
+    expect(del.status).toBeLessThan(300);
+    for (const z of zooms) expect(await tileGet(z, ...tileOf(lon + 0.01, lat + 0.01, z)), `z${z} deleted`).toBeUndefined();
   });
 });
