@@ -79,6 +79,14 @@ export function createApp(base: Omit<AppDeps, 'tiles'> & Partial<Pick<AppDeps, '
     throw ApiError.notFound(`No route ${c.req.method} ${c.req.path}`);
   });
   app.route('/api', api);
+  // an /api path no route answered: a trailing slash is dropped (301), anything else is a 404 problem, never the web app
+  app.all('/api/*', (c) => {
+    const url = new URL(c.req.url);
+    if (c.req.method === 'GET' && /.\/$/.test(url.pathname)) {
+      return c.redirect(`${url.pathname.replace(/\/+$/, '')}${url.search}`, 301);
+    }
+    throw ApiError.notFound(`No route ${c.req.method} ${c.req.path}`);
+  });
 
   const root = path.relative(process.cwd(), deps.config.webDistDir) || '.';
   if (fs.existsSync(deps.config.webDistDir)) {
