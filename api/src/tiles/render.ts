@@ -44,10 +44,13 @@ function unitSize(z: number): number {
   return (2 * MERC_HALF) / 2 ** z / EXTENT;
 }
 
-/** Property columns of the source query, dates as text (both encoders then see the same values). */
-function propertyColumns(def: CollectionDef): RawBuilder<unknown>[] {
+/**
+ * Property columns of the source query. ST_AsMVT writes a date with its text output (YYYY-MM-DD), so the JS
+ * encoder casts dates to text to write the same; casting for ST_AsMVT too would only cost time.
+ */
+function propertyColumns(def: CollectionDef, datesAsText: boolean): RawBuilder<unknown>[] {
   return tileProperties(def).map((p) =>
-    p.type === 'date' ? sql`${sql.ref(`t.${p.name}`)}::text as ${sql.ref(p.name)}` : sql`${sql.ref(`t.${p.name}`)}`,
+    datesAsText && p.type === 'date' ? sql`${sql.ref(`t.${p.name}`)}::text as ${sql.ref(p.name)}` : sql`${sql.ref(`t.${p.name}`)}`,
   );
 }
 
@@ -70,11 +73,11 @@ function envelope(z: number, x: number, y: number, buffered: boolean): RawBuilde
  * properties, `g` (EPSG:3857 geometry, simplified to a tile unit at low zoom) and, for thinned points,
  * `point_count`. Points are thinned per grid cell below `POINT_FULL_ZOOM` and capped at `POINT_CAP` above;
  * lines and polygons are simplified and capped at `SHAPE_BUDGET` below `SHAPE_FULL_ZOOM`. Shapes under half a
- * tile unit both ways are left out where ST_AsMVTGeom would drop them anyway (always when `dropTiny`).
+ * tile unit both ways are left out where ST_AsMVTGeom would drop them anyway (always for the JS encoder).
  */
-function sourceSql(def: CollectionDef, z: number, x: number, y: number, dropTiny: boolean): RawBuilder<unknown> {
+function sourceSql(def: CollectionDef, z: number, x: number, y: number, forJs: boolean): RawBuilder<unknown> {
   const table = sql.table(def.table);
-  const props = propertyColumns(def);
+  const props = propertyColumns(def, forJs);
   const cols = props.length ? sql`, ${sql.join(props)}` : sql``;
   const inTile = sql`t.geom_3857 && ${envelope(z, x, y, true)}`;
   if (def.geometry === 'Point') {
@@ -94,7 +97,7 @@ function sourceSql(def: CollectionDef, z: number, x: number, y: number, dropTiny
   // as ST_AsMVTGeom does, drop shapes smaller than half a tile unit both ways (they would draw nothing)
   const visible = sql`greatest(ST_XMax(t.geom_3857) - ST_XMin(t.geom_3857), ST_YMax(t.geom_3857) - ST_YMin(t.geom_3857)) >= ${unitSize(z) / 2}::float8`;
   if (z >= SHAPE_FULL_ZOOM) {
-    return sql`select t.id${cols}, t.geom_3857 as g from ${table} t where ${inTile}${dropTiny ? sql` and ${visible}` : sql``}`;
+    return sql`select t.id${cols}, t.geom_3857 as g from ${table} t where ${inTile}${forJs ? sql` and ${visible}` : sql``}`;
   }
   const size = def.geometry === 'Polygon' ? sql`ST_Area(t.geom_3857)` : sql`ST_Length(t.geom_3857)`;
   return sql`select t.id${cols}, ST_Simplify(t.geom_3857, ${unitSize(z)}::float8, true) as g
@@ -109,7 +112,7 @@ export function postgresTileSql(def: CollectionDef, z: number, x: number, y: num
   return sql<{ mvt: Uint8Array | null }>`select ST_AsMVT(m, ${def.id}, ${EXTENT}, 'geom', 'id') as mvt from (
       select s.id${cols}, ST_AsMVTGeom(s.g, ${envelope(z, x, y, false)}, ${EXTENT}, ${BUFFER}, true) as geom
       from (${sourceSql(def, z, x, y, false)}) s
-    ) m where m.geom is not null`;
+    ) m`; // ST_AsMVT skips rows whose geometry is null (a filter on it would run ST_AsMVTGeom twice)
 }
 
 /** (a) PostgreSQL: `ST_AsMVTGeom` + `ST_AsMVT` over `ST_TileEnvelope`. */
@@ -151,12 +154,12 @@ async function renderJs(db: Reader, def: CollectionDef, z: number, x: number, y:
     def.geometry === 'Point'
       ? snapped
       : sql`ST_SnapToGrid(ST_ClipByBox2D(${snapped}, ST_MakeEnvelope(${-BUFFER}, ${-BUFFER}, ${EXTENT + BUFFER}, ${EXTENT + BUFFER})), 1)`;
-  const r = await sql<Record<string, unknown> & { id: number; gj: string }>`select * from (
-      select s.id${cols}, ST_AsGeoJSON(ST_RemoveRepeatedPoints(${clipped}), 0) as gj
-      from (${sourceSql(def, z, x, y, true)}) s
-    ) q where q.gj is not null`.execute(db);
+  const r = await sql<Record<string, unknown> & { id: number; gj: string | null }>`
+    select s.id${cols}, ST_AsGeoJSON(ST_RemoveRepeatedPoints(${clipped}), 0) as gj
+    from (${sourceSql(def, z, x, y, true)}) s`.execute(db);
   const features: VtFeature[] = [];
   for (const row of r.rows) {
+    if (row.gj === null) continue;
     const geom = toVtGeometry(JSON.parse(row.gj) as TileGeometryJson);
     if (!geom) continue;
     const tags: Record<string, string | number | boolean> = {};
