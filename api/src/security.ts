@@ -49,9 +49,22 @@ export function securityHeaders(): MiddlewareHandler {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** The origin (`scheme://host[:port]`) a request was addressed to. */
-function requestOrigin(c: Context): string {
-  return new URL(c.req.url).origin;
+/**
+ * The host (`name[:port]`) a request was addressed to: its Host header, else its URL. A reverse proxy that
+ * ends TLS keeps the Host but not the scheme, so origins are compared by host.
+ */
+function requestHost(c: Context): string {
+  return (c.req.header('host') ?? new URL(c.req.url).host).toLowerCase();
+}
+
+/** The host of an Origin header, or undefined when it is not a URL (`null`, garbage). */
+function originHost(origin: string): string | undefined {
+  try {
+    const u = new URL(origin);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.host.toLowerCase() : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -68,8 +81,8 @@ export function csrfGuard(): MiddlewareHandler {
         throw new ApiError(403, `Cross-site request refused (Sec-Fetch-Site: ${site})`);
       }
       const origin = c.req.header('origin');
-      if (origin !== undefined && origin !== requestOrigin(c)) {
-        throw new ApiError(403, `Cross-origin request refused (Origin ${origin} is not ${requestOrigin(c)})`);
+      if (origin !== undefined && originHost(origin) !== requestHost(c)) {
+        throw new ApiError(403, `Cross-origin request refused (Origin ${origin} is not this site, ${requestHost(c)})`);
       }
     }
     await next();

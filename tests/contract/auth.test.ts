@@ -46,6 +46,11 @@ describe.each(BACKENDS)('auth on %s', (backendName) => {
     );
     expect(https.status).toBe(200);
     expect(https.headers.get('set-cookie')).toContain('Secure');
+    const proxied = await b.request(
+      '/api/auth/login',
+      json({ username: 'cookie-check', password: TEST_PASSWORD }, { 'x-forwarded-proto': 'https' }),
+    );
+    expect(proxied.headers.get('set-cookie')).toContain('Secure');
   });
 
   it.skipIf(reason)('stores only a hash of the session token', async () => {

@@ -15,9 +15,13 @@ export const SESSION_COOKIE = 'gimpo_session';
 /** The signed-in user as routes see it. */
 export type SessionUser = NonNullable<AppEnv['Variables']['user']>;
 
-/** Whether the request reached us over https (directly, or as the URL says). */
+/**
+ * Whether the browser talks to us over https: the URL says so, or a TLS-ending proxy says so in
+ * `X-Forwarded-Proto` (trusting it can only add the Secure flag, never remove it).
+ */
 export function isHttps(c: Context): boolean {
-  return new URL(c.req.url).protocol === 'https:';
+  const forwarded = c.req.header('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase();
+  return new URL(c.req.url).protocol === 'https:' || forwarded === 'https';
 }
 
 /** `Set-Cookie` value of a session: HttpOnly, SameSite=Strict, Path=/, Secure over https, Max-Age = its lifetime. */

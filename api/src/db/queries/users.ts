@@ -101,7 +101,7 @@ export function sessionKey(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/** Creates a session for a user and returns its opaque token (256 random bits, base64url). */
+/** Creates a session for a user and returns its opaque token (256 random bits, base64url); drops sessions over for 30 days. */
 export async function createSession(
   db: Kysely<Database>,
   userId: number,
@@ -110,6 +110,8 @@ export async function createSession(
 ): Promise<{ token: string; expiresAt: Date }> {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + hours * 3600_000);
+  // sessions long over are of no use: keep the table small
+  await db.deleteFrom('sessions').where(sql<boolean>`expires_at < now() - interval '30 days'`).execute();
   await db
     .insertInto('sessions')
     .values({
