@@ -2,6 +2,7 @@
 // real app over a seeded PGlite copy. Screenshots land in tests/artifacts/ (gitignored).
 import fs from 'node:fs';
 import path from 'node:path';
+import area from '@turf/area';
 import length from '@turf/length';
 import { sql } from 'kysely';
 import type { Browser, Page } from 'playwright-core';
@@ -233,7 +234,7 @@ describe.skipIf(reason)('web map in Chromium', () => {
     await close();
   });
 
-  it('measures a known length by keyboard, and Escape cancels', async () => {
+  it('measures a known length and area by keyboard, and Escape cancels', async () => {
     const { page, close } = await openPage(browser);
     await gotoMap(page, `${app.url}#map=15.00/37.60000/126.70000`);
     await tab(page, 'measure');
@@ -262,6 +263,26 @@ describe.skipIf(reason)('web map in Chromium', () => {
     await page.keyboard.press('Escape');
     expect(await page.locator('#panel-measure .result').count()).toBe(0);
     expect(await page.getByRole('button', { name: '측정 시작' }).count()).toBe(1);
+
+    // A polygon: three corners reached by moving the map (keyboard path: add the centre each time).
+    await page.getByRole('radio', { name: '면적' }).check();
+    await page.getByRole('button', { name: '측정 시작' }).click();
+    const corners = [[126.7, 37.6], [126.71, 37.6], [126.71, 37.61]] as const;
+    for (const [lng, lat] of corners) {
+      await page.evaluate(([x, y]) => {
+        location.hash = `#map=15.00/${y.toFixed(5)}/${x.toFixed(5)}`;
+      }, [lng, lat]);
+      await expect.poll(() => hash(page), { timeout: 5000 }).toContain(`map=15.00/${lat.toFixed(5)}/${lng.toFixed(5)}`);
+      await add.focus();
+      await page.keyboard.press('Enter');
+    }
+    await page.getByRole('button', { name: '측정 완료' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => result.count()).toBe(1);
+    const ring = [...corners, corners[0]].map((c) => [...c]);
+    const expectedArea = area({ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [ring] } });
+    expect(Math.abs(Number(await result.getAttribute('data-area-m2')) - expectedArea)).toBeLessThan(1);
+    expect(await result.textContent()).toContain(`면적: ${Math.round(expectedArea).toLocaleString('ko-KR')} m²`);
     await close();
   });
 
