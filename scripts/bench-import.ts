@@ -32,7 +32,9 @@ export interface ImportBenchResult {
 }
 
 /** Generates (or reuses) the CSV and imports it into a throwaway database of the backend. */
-export async function benchImport(opts: { backend?: 'pglite' | 'postgres'; rows?: number; url?: string } = {}): Promise<ImportBenchResult> {
+export async function benchImport(
+  opts: { backend?: 'pglite' | 'postgres'; rows?: number; url?: string } = {},
+): Promise<ImportBenchResult> {
   const backend = opts.backend ?? 'postgres';
   const rows = opts.rows ?? 100_000;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gimpo-bench-import-'));
@@ -61,7 +63,8 @@ export async function benchImport(opts: { backend?: 'pglite' | 'postgres'; rows?
     const t0 = performance.now();
     const report = await runImport(db.kysely, { collection: 'wifi', file, filter: { 설치시군구명: '김포시' } });
     const seconds = (performance.now() - t0) / 1000;
-    if (report.status !== 'loaded') throw new Error(`bench import ${report.status}: ${JSON.stringify(report.errors.slice(0, 3))}`);
+    if (report.status !== 'loaded')
+      throw new Error(`bench import ${report.status}: ${JSON.stringify(report.errors.slice(0, 3))}`);
     return {
       backend,
       rows,

@@ -3,8 +3,9 @@
  * standard CSV (current columns, CP949) of Gimpo rows for import benchmarks. Seeded: the same arguments
  * give the same bytes. Every row is valid and has a unique 관리번호.
  */
-import fs from 'node:fs';
+
 import { once } from 'node:events';
+import fs from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import { encode } from '../api/src/import/encoding.js';
 import { WIFI_CURRENT_COLUMNS } from '../api/src/import/wifi-standard.js';
@@ -23,7 +24,22 @@ export function mulberry32(seed: number): () => number {
 
 const PLACE_TYPES = ['서민·복지시설', '관공서', '교통시설', '기타', '관광', '지역문화시설', '편의시설', '교육시설'];
 const PLACES = ['행정복지센터', '버스정류장', '공원', '도서관', '체육관', '경로당', '시장', '역 대합실'];
-const EMD = ['통진읍', '고촌읍', '양촌읍', '대곶면', '월곶면', '하성면', '김포본동', '장기본동', '사우동', '풍무동', '장기동', '구래동', '마산동', '운양동'];
+const EMD = [
+  '통진읍',
+  '고촌읍',
+  '양촌읍',
+  '대곶면',
+  '월곶면',
+  '하성면',
+  '김포본동',
+  '장기본동',
+  '사우동',
+  '풍무동',
+  '장기동',
+  '구래동',
+  '마산동',
+  '운양동',
+];
 
 /** Writes `rows` synthetic Gimpo Wi-Fi rows to `file`; resolves with the file size in bytes. */
 export async function generateWifiCsv(file: string, rows = 100_000, seed = 7): Promise<number> {

@@ -4,7 +4,19 @@ import { formatReport, parseImportArgs, progressBar } from './import.js';
 describe('npm run import arguments', () => {
   it('parses the documented options', () => {
     expect(
-      parseImportArgs(['wifi', 'a.csv', '--srid', '5186', '--encoding', 'CP949', '--filter', '설치시군구명=김포시', '--replace', '--skip-invalid', '--dry-run']),
+      parseImportArgs([
+        'wifi',
+        'a.csv',
+        '--srid',
+        '5186',
+        '--encoding',
+        'CP949',
+        '--filter',
+        '설치시군구명=김포시',
+        '--replace',
+        '--skip-invalid',
+        '--dry-run',
+      ]),
     ).toEqual({
       collection: 'wifi',
       file: 'a.csv',
@@ -16,7 +28,9 @@ describe('npm run import arguments', () => {
       dryRun: true,
       json: false,
     });
-    expect(parseImportArgs(['admin-areas', 'b.zip', '--srid=5179', '--filter=EMD_CD=41570110']).filter).toEqual({ EMD_CD: '41570110' });
+    expect(parseImportArgs(['admin-areas', 'b.zip', '--srid=5179', '--filter=EMD_CD=41570110']).filter).toEqual({
+      EMD_CD: '41570110',
+    });
   });
   it('refuses what it does not know', () => {
     expect(() => parseImportArgs(['roads', 'a.csv'])).toThrow(/unknown collection/);
@@ -26,7 +40,9 @@ describe('npm run import arguments', () => {
     expect(() => parseImportArgs(['wifi', 'a.csv', '--force'])).toThrow(/unknown option/);
   });
   it('draws a progress bar and a report naming each bad row', () => {
-    expect(progressBar({ rows: 5000, bytes: 50, totalBytes: 100 }, Date.now(), 10)).toMatch(/^\[#####\.\.\.\.\.\]\s+50%\s+5,000 rows/);
+    expect(progressBar({ rows: 5000, bytes: 50, totalBytes: 100 }, Date.now(), 10)).toMatch(
+      /^\[#####\.\.\.\.\.\]\s+50%\s+5,000 rows/,
+    );
     const text = formatReport({
       collection: 'wifi',
       file: 'bad.csv',

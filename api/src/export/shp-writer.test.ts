@@ -7,14 +7,38 @@ import { inferFields, writeDbf, writeShp } from './shp-writer.js';
 describe('shapefile writer', () => {
   it('writes polylines and a CP949 DBF the shapefile reader decodes back', async () => {
     const geoms = [
-      { type: 'LineString' as const, coordinates: [[170000, 560000], [170100.5, 560050.25]] },
-      { type: 'MultiLineString' as const, coordinates: [[[1, 2], [3, 4]], [[5, 6], [7, 8], [9, 10]]] },
+      {
+        type: 'LineString' as const,
+        coordinates: [
+          [170000, 560000],
+          [170100.5, 560050.25],
+        ],
+      },
+      {
+        type: 'MultiLineString' as const,
+        coordinates: [
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          [
+            [5, 6],
+            [7, 8],
+            [9, 10],
+          ],
+        ],
+      },
     ];
     const rows = [
       { name: '상수관로 1', FTR_IDN: 100000, PIP_LEN: 326.5, verified: true, data_date: '2024-12-31' },
       { name: '하수관로', FTR_IDN: 200000, PIP_LEN: 12, verified: false, data_date: null },
     ];
-    const fields = inferFields(['name', 'FTR_IDN', 'PIP_LEN', 'verified', 'data_date'], rows, 'cp949', new Set(['data_date']));
+    const fields = inferFields(
+      ['name', 'FTR_IDN', 'PIP_LEN', 'verified', 'data_date'],
+      rows,
+      'cp949',
+      new Set(['data_date']),
+    );
     expect(fields.map((f) => f.type)).toEqual(['C', 'N', 'N', 'L', 'D']);
     const { shp } = writeShp(geoms);
     const dbf = writeDbf(fields, rows, 'cp949');
@@ -22,7 +46,12 @@ describe('shapefile writer', () => {
     expect(fc.features).toHaveLength(2);
     expect(fc.features[0]?.geometry).toEqual(geoms[0]);
     expect(fc.features[1]?.geometry).toEqual(geoms[1]);
-    expect(fc.features[0]?.properties).toMatchObject({ name: '상수관로 1', FTR_IDN: 100000, PIP_LEN: 326.5, verified: true });
+    expect(fc.features[0]?.properties).toMatchObject({
+      name: '상수관로 1',
+      FTR_IDN: 100000,
+      PIP_LEN: 326.5,
+      verified: true,
+    });
     expect(fc.features[1]?.properties).toMatchObject({ name: '하수관로', PIP_LEN: 12, verified: false });
   });
 
@@ -30,12 +59,20 @@ describe('shapefile writer', () => {
     const rows = [{ data_date: '2024-12-31' }, { data_date: null }];
     const fields = inferFields(['data_date'], rows, 'utf-8', new Set(['data_date']));
     const fc = await shapefile.read(writeShp([null, null]).shp, writeDbf(fields, rows, 'utf-8'));
-    const dates = fc.features.map((f) => validateValues(COLLECTIONS.wifi, { name: 'x', source: 's', ...f.properties }).values.data_date);
+    const dates = fc.features.map(
+      (f) => validateValues(COLLECTIONS.wifi, { name: 'x', source: 's', ...f.properties }).values.data_date,
+    );
     expect(dates).toEqual(['2024-12-31', undefined]);
   });
 
   it('orients polygon rings the shapefile way (outer clockwise) so they read back as polygons', async () => {
-    const ccw = [[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]];
+    const ccw = [
+      [0, 0],
+      [10, 0],
+      [10, 10],
+      [0, 10],
+      [0, 0],
+    ];
     const { shp } = writeShp([{ type: 'Polygon', coordinates: [ccw] }]);
     const fc = await shapefile.read(shp);
     expect(fc.features[0]?.geometry.type).toBe('Polygon');

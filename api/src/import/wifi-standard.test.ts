@@ -23,7 +23,11 @@ describe('mapWifiRow', () => {
     const swapped = mapWifiRow({ 설치장소명: 'x', 위도: '126.7', 경도: '37.6' }, headers);
     expect(swapped.errors[0]).toMatchObject({ field: '위도,경도', message: expect.stringMatching(/swapped/) });
     const ok = mapWifiRow({ 설치장소명: '김포시청', 위도: '37.6153', 경도: '126.7156', 설치년월: '202306' }, headers);
-    expect(ok).toMatchObject({ errors: [], values: { name: '김포시청', installed_on: '2023-06' }, geometry: { coordinates: [126.7156, 37.6153] } });
+    expect(ok).toMatchObject({
+      errors: [],
+      values: { name: '김포시청', installed_on: '2023-06' },
+      geometry: { coordinates: [126.7156, 37.6153] },
+    });
   });
 });
 

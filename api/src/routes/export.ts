@@ -19,12 +19,9 @@ function exportQuery(def: CollectionDef) {
         .enum(['4326', '5186'])
         .default('4326')
         .openapi({ description: 'Coordinate system of the file: 4326 (WGS84) or 5186 (Korea 2000 Central Belt 2010)' }),
-      encoding: z
-        .enum(['cp949', 'utf-8'])
-        .optional()
-        .openapi({
-          description: 'Text encoding of CSV and DBF (default UTF-8 with BOM for CSV, CP949 for shapefiles)',
-        }),
+      encoding: z.enum(['cp949', 'utf-8']).optional().openapi({
+        description: 'Text encoding of CSV and DBF (default UTF-8 with BOM for CSV, CP949 for shapefiles)',
+      }),
     });
 }
 
