@@ -57,12 +57,22 @@ export async function startApp(overrides: Partial<Config> = {}): Promise<Running
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
 /** A 1×1 PNG, served in place of OpenStreetMap tiles when a test wants the online basemap. */
-const TILE_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+const TILE_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 /** A new page with its own context; OSM tiles fail (no network here) unless `osm: 'serve'`. */
 export async function openPage(
@@ -79,7 +89,9 @@ export async function openPage(
     void d.dismiss();
   });
   await page.route('https://tile.openstreetmap.org/**', (route) =>
-    osm === 'serve' ? route.fulfill({ status: 200, contentType: 'image/png', body: TILE_PNG }) : route.abort('internetdisconnected'),
+    osm === 'serve'
+      ? route.fulfill({ status: 200, contentType: 'image/png', body: TILE_PNG })
+      : route.abort('internetdisconnected'),
   );
   return { page, errors, close: () => ctx.close() };
 }

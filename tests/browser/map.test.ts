@@ -7,7 +7,15 @@ import length from '@turf/length';
 import { sql } from 'kysely';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, browserSkipReason, gotoMap, launchBrowser, openPage, type RunningApp, startApp } from './harness.js';
+import {
+  ARTIFACTS,
+  browserSkipReason,
+  gotoMap,
+  launchBrowser,
+  openPage,
+  type RunningApp,
+  startApp,
+} from './harness.js';
 
 const reason = browserSkipReason();
 if (reason) console.warn(`web map browser suite skipped: ${reason}`);
@@ -34,7 +42,8 @@ describe.skipIf(reason)('web map in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await app?.close();
-    if (Object.keys(metrics).length) fs.writeFileSync(path.join(ARTIFACTS, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+    if (Object.keys(metrics).length)
+      fs.writeFileSync(path.join(ARTIFACTS, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
   });
 
   const hash = (page: Page) => page.evaluate(() => decodeURIComponent(location.hash));
@@ -105,7 +114,10 @@ describe.skipIf(reason)('web map in Chromium', () => {
     expect(await detail.textContent()).toContain('위치 미확인');
     expect(await detail.textContent()).toContain('<b>주소</b>');
     expect(await detail.textContent()).toContain('browser test fixture');
-    expect(await detail.locator('th', { hasText: '데이터기준일자' }).count() + (await detail.locator('dt', { hasText: '데이터기준일자' }).count())).toBe(1);
+    expect(
+      (await detail.locator('th', { hasText: '데이터기준일자' }).count()) +
+        (await detail.locator('dt', { hasText: '데이터기준일자' }).count()),
+    ).toBe(1);
     expect(await hash(page)).toContain(`sel=sculptures:${xssId}`);
     await page.click('.gm-popup-detail');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('detail-title');
@@ -121,9 +133,13 @@ describe.skipIf(reason)('web map in Chromium', () => {
     await page.getByRole('button', { name: '내 위치에서 찾기' }).click();
     const rows = page.locator('#panel-wifi ol button');
     await expect.poll(() => rows.count()).toBe(5);
-    const distances = (await rows.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-distance'))))) as number[];
+    const distances = (await rows.evaluateAll((els) =>
+      els.map((e) => Number(e.getAttribute('data-distance'))),
+    )) as number[];
     expect(distances).toEqual([...distances].sort((a, b) => a - b));
-    const api = (await (await app.backend.request(`/api/wifi/nearest?lon=${here.longitude}&lat=${here.latitude}&limit=5`)).json()) as {
+    const api = (await (
+      await app.backend.request(`/api/wifi/nearest?lon=${here.longitude}&lat=${here.latitude}&limit=5`)
+    ).json()) as {
       features: { properties: { name: string } }[];
     };
     const names = await rows.locator('.name').allTextContents();
@@ -137,10 +153,14 @@ describe.skipIf(reason)('web map in Chromium', () => {
     await page.mouse.click(box.x + box.width - 200, box.y + 150);
     await expect.poll(() => pick.getAttribute('aria-pressed')).toBe('false');
     await expect.poll(async () => (await rows.locator('.name').allTextContents()).join()).not.toBe(names.join());
-    const picked = (await rows.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-distance'))))) as number[];
+    const picked = (await rows.evaluateAll((els) =>
+      els.map((e) => Number(e.getAttribute('data-distance'))),
+    )) as number[];
     expect(picked).toEqual([...picked].sort((a, b) => a - b));
     await rows.first().click();
-    await expect.poll(() => page.locator('#detail-title').textContent()).toBe(await rows.first().locator('.name').textContent());
+    await expect
+      .poll(() => page.locator('#detail-title').textContent())
+      .toBe(await rows.first().locator('.name').textContent());
     await close();
   });
 
@@ -153,7 +173,9 @@ describe.skipIf(reason)('web map in Chromium', () => {
     expect(await road.textContent()).toContain('2024 도로 시설물');
     const checks = page.locator('#panel-ledger .check');
     await expect.poll(() => checks.count()).toBe(5);
-    expect(await checks.evaluateAll((els) => els.map((e) => e.getAttribute('data-match')))).toEqual(Array(5).fill('true'));
+    expect(await checks.evaluateAll((els) => els.map((e) => e.getAttribute('data-match')))).toEqual(
+      Array(5).fill('true'),
+    );
     expect(await page.locator('#panel-ledger svg[role="img"] rect').count()).toBeGreaterThan(4);
     const before = await hash(page);
     await road.locator('button.name').click();
@@ -252,10 +274,25 @@ describe.skipIf(reason)('web map in Chromium', () => {
     await page.keyboard.press('Enter');
     const result = page.locator('#panel-measure .result.final');
     await expect.poll(() => result.count()).toBe(1);
-    const expected = length({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: [[126.7, 37.6], [126.71, 37.6]] } }, { units: 'meters' });
+    const expected = length(
+      {
+        type: 'Feature',
+        properties: {},
+        geometry: {
+          type: 'LineString',
+          coordinates: [
+            [126.7, 37.6],
+            [126.71, 37.6],
+          ],
+        },
+      },
+      { units: 'meters' },
+    );
     const shown = Number(await result.getAttribute('data-length-m'));
     expect(Math.abs(shown - expected)).toBeLessThan(1);
-    expect(await result.textContent()).toContain(`길이: ${expected.toLocaleString('ko-KR', { maximumFractionDigits: 1 })} m`);
+    expect(await result.textContent()).toContain(
+      `길이: ${expected.toLocaleString('ko-KR', { maximumFractionDigits: 1 })} m`,
+    );
     await page.getByRole('button', { name: '측정 시작' }).click();
     await add.focus();
     await page.keyboard.press('Enter');
@@ -267,11 +304,18 @@ describe.skipIf(reason)('web map in Chromium', () => {
     // A polygon: three corners reached by moving the map (keyboard path: add the centre each time).
     await page.getByRole('radio', { name: '면적' }).check();
     await page.getByRole('button', { name: '측정 시작' }).click();
-    const corners = [[126.7, 37.6], [126.71, 37.6], [126.71, 37.61]] as const;
+    const corners = [
+      [126.7, 37.6],
+      [126.71, 37.6],
+      [126.71, 37.61],
+    ] as const;
     for (const [lng, lat] of corners) {
-      await page.evaluate(([x, y]) => {
-        location.hash = `#map=15.00/${y.toFixed(5)}/${x.toFixed(5)}`;
-      }, [lng, lat]);
+      await page.evaluate(
+        (h) => {
+          location.hash = h;
+        },
+        `#map=15.00/${lat.toFixed(5)}/${lng.toFixed(5)}`,
+      );
       await expect.poll(() => hash(page), { timeout: 5000 }).toContain(`map=15.00/${lat.toFixed(5)}/${lng.toFixed(5)}`);
       await add.focus();
       await page.keyboard.press('Enter');
@@ -290,13 +334,21 @@ describe.skipIf(reason)('web map in Chromium', () => {
     const { page, close } = await openPage(browser, { acceptDownloads: true });
     await gotoMap(page, `${app.url}#map=13.00/37.62000/126.71000&layers=signage,wifi`);
     await tab(page, 'list');
-    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'CSV 저장' }).first().click()]);
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'CSV 저장' }).first().click(),
+    ]);
     const text = fs.readFileSync((await csv.path())!, 'utf8');
     expect(text.charCodeAt(0)).toBe(0xfeff);
     expect(text.slice(1).split('\r\n')[0]).toMatch(/^id,geometry_type,lon,lat,collection,/);
     expect(text).toContain('본청 LED 전광판');
-    const [gj] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'GeoJSON 저장' }).first().click()]);
-    const fc = JSON.parse(fs.readFileSync((await gj.path())!, 'utf8')) as { features: { properties: { collection: string } }[] };
+    const [gj] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'GeoJSON 저장' }).first().click(),
+    ]);
+    const fc = JSON.parse(fs.readFileSync((await gj.path())!, 'utf8')) as {
+      features: { properties: { collection: string } }[];
+    };
     expect(fc.features.length).toBeGreaterThan(0);
     expect(new Set(fc.features.map((f) => f.properties.collection))).toEqual(new Set(['signage', 'wifi']));
     await close();
@@ -314,16 +366,46 @@ describe.skipIf(reason)('web map in Chromium', () => {
       await tab(page, id);
       await page.addScriptTag({ path: path.resolve('node_modules/axe-core/axe.min.js') });
       const found = (await page.evaluate(async () => {
-        const r = await (window as unknown as { axe: { run: (o: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run({});
-        return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) }));
+        const r = await (
+          window as unknown as {
+            axe: {
+              run: (
+                o: object,
+              ) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
+            };
+          }
+        ).axe.run({});
+        return r.violations.map((v) => ({
+          id: v.id,
+          impact: v.impact,
+          targets: v.nodes.map((n) => n.target.join(' ')),
+        }));
       })) as { id: string; impact: string; targets: string[] }[];
-      for (const v of found) if (v.impact === 'serious' || v.impact === 'critical') violations.push(`${id}: ${v.id} (${v.impact}) ${v.targets.slice(0, 3).join(', ')}`);
+      for (const v of found)
+        if (v.impact === 'serious' || v.impact === 'critical')
+          violations.push(`${id}: ${v.id} (${v.impact}) ${v.targets.slice(0, 3).join(', ')}`);
     }
     expect(violations).toEqual([]);
 
     const cdp = await page.context().newCDPSession(page);
-    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: { ignored: boolean; role?: { value: string }; name?: { value: string } }[] };
-    const controls = new Set(['button', 'checkbox', 'combobox', 'textbox', 'searchbox', 'tab', 'link', 'radio', 'listbox', 'slider', 'menuitem', 'switch', 'spinbutton']);
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as {
+      nodes: { ignored: boolean; role?: { value: string }; name?: { value: string } }[];
+    };
+    const controls = new Set([
+      'button',
+      'checkbox',
+      'combobox',
+      'textbox',
+      'searchbox',
+      'tab',
+      'link',
+      'radio',
+      'listbox',
+      'slider',
+      'menuitem',
+      'switch',
+      'spinbutton',
+    ]);
     const interactive = nodes.filter((n) => !n.ignored && controls.has(n.role?.value ?? ''));
     expect(interactive.length).toBeGreaterThan(20);
     const unnamed = interactive.filter((n) => !(n.name?.value ?? '').trim()).map((n) => n.role?.value);
@@ -332,7 +414,11 @@ describe.skipIf(reason)('web map in Chromium', () => {
   });
 
   it('becomes a bottom sheet on a phone (390×844)', async () => {
-    const { page, close } = await openPage(browser, { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+    const { page, close } = await openPage(browser, {
+      viewport: { width: 390, height: 844 },
+      hasTouch: true,
+      isMobile: true,
+    });
     await gotoMap(page, app.url);
     const sheet = (await page.locator('#tools').boundingBox())!;
     expect(sheet.y + sheet.height).toBeGreaterThan(840);

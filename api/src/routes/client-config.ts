@@ -26,8 +26,13 @@ const CollectionLabels = z
 
 const ClientConfig = z
   .object({
-    basemapStyleUrl: z.string().openapi({ description: "'osm' (OpenStreetMap raster), a MapLibre style URL, or '' for the offline style" }),
-    tileThreshold: z.number().int().openapi({ description: 'Collections with more features are drawn from vector tiles' }),
+    basemapStyleUrl: z
+      .string()
+      .openapi({ description: "'osm' (OpenStreetMap raster), a MapLibre style URL, or '' for the offline style" }),
+    tileThreshold: z
+      .number()
+      .int()
+      .openapi({ description: 'Collections with more features are drawn from vector tiles' }),
     collections: z.array(CollectionLabels),
   })
   .openapi('ClientConfig');
@@ -37,7 +42,12 @@ const route = createRoute({
   path: '/client-config',
   summary: 'Settings and Korean/English labels the web client needs',
   tags: ['Service'],
-  responses: { 200: { description: 'Basemap, tile threshold and property labels', content: { 'application/json': { schema: ClientConfig } } } },
+  responses: {
+    200: {
+      description: 'Basemap, tile threshold and property labels',
+      content: { 'application/json': { schema: ClientConfig } },
+    },
+  },
 });
 
 /** `GET /api/client-config`: basemap style, vector-tile threshold and the ko/en labels of every property. */

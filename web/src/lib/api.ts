@@ -94,24 +94,34 @@ export function fetchClientConfig(): Promise<ClientConfig> {
 
 /** Number of features in a collection (`numberMatched` of a one-feature page). */
 export async function fetchCount(collection: string): Promise<number> {
-  const fc = await getJson<{ numberMatched: number }>(`/api/collections/${encodeURIComponent(collection)}/items?limit=1`);
+  const fc = await getJson<{ numberMatched: number }>(
+    `/api/collections/${encodeURIComponent(collection)}/items?limit=1`,
+  );
   return fc.numberMatched;
 }
 
 /** Feature counts of every collection from one `/api/collections` call (`numberMatched` of each). */
 export async function fetchCounts(): Promise<Record<string, number>> {
   const body = await getJson<{ collections: { id: string; numberMatched?: number }[] }>('/api/collections');
-  return Object.fromEntries(body.collections.filter((c) => typeof c.numberMatched === 'number').map((c) => [c.id, c.numberMatched as number]));
+  return Object.fromEntries(
+    body.collections.filter((c) => typeof c.numberMatched === 'number').map((c) => [c.id, c.numberMatched as number]),
+  );
 }
 
 /** URL of a collection's features as GeoJSON (what a GeoJSON map source loads). */
 export function itemsUrl(collection: string, params: Record<string, string | number> = {}): string {
-  const q = new URLSearchParams({ limit: '10000', ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])) });
+  const q = new URLSearchParams({
+    limit: '10000',
+    ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])),
+  });
   return `/api/collections/${encodeURIComponent(collection)}/items?${q}`;
 }
 
 /** Features of a collection (up to 10,000), optionally within a lon/lat bbox. */
-export function fetchItems(collection: string, bbox?: [number, number, number, number]): Promise<FeatureCollection<Geometry, Record<string, unknown>>> {
+export function fetchItems(
+  collection: string,
+  bbox?: [number, number, number, number],
+): Promise<FeatureCollection<Geometry, Record<string, unknown>>> {
   return getJson(itemsUrl(collection, bbox ? { bbox: bbox.map((n) => n.toFixed(6)).join(',') } : {}));
 }
 
@@ -122,7 +132,10 @@ export function fetchFeature(collection: string, id: string | number, signal?: A
 
 /** Features of every collection whose name or address matches `q`. */
 export async function search(q: string, limit: number, signal?: AbortSignal): Promise<ApiFeature[]> {
-  const fc = await getJson<{ features: ApiFeature[] }>(`/api/search?${new URLSearchParams({ q, limit: String(limit) })}`, signal);
+  const fc = await getJson<{ features: ApiFeature[] }>(
+    `/api/search?${new URLSearchParams({ q, limit: String(limit) })}`,
+    signal,
+  );
   return fc.features;
 }
 
@@ -162,7 +175,13 @@ export async function fetchCoverage(): Promise<Coverage> {
     surveyed_km: num(t.surveyed_km) ?? 0,
     coverage_pct: num(t.coverage_pct),
   });
-  const byFacility = (Array.isArray(totals) ? totals : ((totals.by_facility ?? []) as unknown[])) as Record<string, unknown>[];
-  const byYear = (Array.isArray(totals) ? [] : ((totals.by_facility_year ?? []) as unknown[])) as Record<string, unknown>[];
+  const byFacility = (Array.isArray(totals) ? totals : ((totals.by_facility ?? []) as unknown[])) as Record<
+    string,
+    unknown
+  >[];
+  const byYear = (Array.isArray(totals) ? [] : ((totals.by_facility_year ?? []) as unknown[])) as Record<
+    string,
+    unknown
+  >[];
   return { areas, totals: byFacility.map(toTotal), byFacilityYear: byYear.map(toTotal) };
 }

@@ -1,8 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { anchor, toCsv, toGeoJson } from './export';
 
-const point = { type: 'Feature' as const, id: 3, geometry: { type: 'Point' as const, coordinates: [126.7, 37.6] }, properties: { name: '본청 "LED", 1층', units: 2, note: '=HYPERLINK("x")' } };
-const line = { type: 'Feature' as const, id: 9, geometry: { type: 'LineString' as const, coordinates: [[126.5, 37.7], [126.6, 37.7]] }, properties: { facility: 'road' } };
+const point = {
+  type: 'Feature' as const,
+  id: 3,
+  geometry: { type: 'Point' as const, coordinates: [126.7, 37.6] },
+  properties: { name: '본청 "LED", 1층', units: 2, note: '=HYPERLINK("x")' },
+};
+const line = {
+  type: 'Feature' as const,
+  id: 9,
+  geometry: {
+    type: 'LineString' as const,
+    coordinates: [
+      [126.5, 37.7],
+      [126.6, 37.7],
+    ],
+  },
+  properties: { facility: 'road' },
+};
 
 describe('export', () => {
   it('writes CSV with a BOM, a union header, quoting and neutralised formulas', () => {
@@ -19,7 +35,21 @@ describe('export', () => {
   });
 
   it('anchors polygons at their first vertex', () => {
-    expect(anchor({ type: 'MultiPolygon', coordinates: [[[[1, 2], [3, 4], [5, 6], [1, 2]]]] })).toEqual([1, 2]);
+    expect(
+      anchor({
+        type: 'MultiPolygon',
+        coordinates: [
+          [
+            [
+              [1, 2],
+              [3, 4],
+              [5, 6],
+              [1, 2],
+            ],
+          ],
+        ],
+      }),
+    ).toEqual([1, 2]);
     expect(anchor(null)).toBeNull();
   });
 });

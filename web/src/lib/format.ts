@@ -3,7 +3,10 @@ import { type Lang, translate, valueLabel } from './i18n';
 
 /** A number with thousands separators and at most `digits` decimals. */
 export function formatNumber(n: number, digits = 0, lang: Lang = 'ko'): string {
-  return n.toLocaleString(lang === 'ko' ? 'ko-KR' : 'en-GB', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+  return n.toLocaleString(lang === 'ko' ? 'ko-KR' : 'en-GB', {
+    maximumFractionDigits: digits,
+    minimumFractionDigits: 0,
+  });
 }
 
 /** A length in metres as "850 m" or "1.23 km". */

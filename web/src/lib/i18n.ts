@@ -74,7 +74,10 @@ const STRINGS = {
   measureLine: { ko: '거리', en: 'Distance' },
   measurePolygon: { ko: '면적', en: 'Area' },
   measureStart: { ko: '측정 시작', en: 'Start measuring' },
-  measureHint: { ko: '지도를 눌러 점을 찍거나 “지도 중심에 점 추가”를 누르세요. Enter: 완료, Esc: 취소', en: 'Click the map or use “Add point at map centre”. Enter finishes, Esc cancels.' },
+  measureHint: {
+    ko: '지도를 눌러 점을 찍거나 “지도 중심에 점 추가”를 누르세요. Enter: 완료, Esc: 취소',
+    en: 'Click the map or use “Add point at map centre”. Enter finishes, Esc cancels.',
+  },
   measureAddCentre: { ko: '지도 중심에 점 추가', en: 'Add point at map centre' },
   measureUndo: { ko: '마지막 점 지우기', en: 'Remove last point' },
   measureFinish: { ko: '측정 완료', en: 'Finish' },
@@ -82,7 +85,10 @@ const STRINGS = {
   measureLength: { ko: '길이', en: 'Length' },
   measureArea: { ko: '면적', en: 'Area' },
   measurePoints: { ko: '점 {n}개', en: '{n} points' },
-  basemapOffline: { ko: '배경지도를 불러올 수 없어 자체 지도로 표시합니다', en: 'Basemap unavailable: showing the offline map' },
+  basemapOffline: {
+    ko: '배경지도를 불러올 수 없어 자체 지도로 표시합니다',
+    en: 'Basemap unavailable: showing the offline map',
+  },
   geolocate: { ko: '내 위치 보기', en: 'Show my location' },
   zoomIn: { ko: '확대', en: 'Zoom in' },
   zoomOut: { ko: '축소', en: 'Zoom out' },

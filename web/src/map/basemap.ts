@@ -12,30 +12,56 @@ const OSM_SOURCE: SourceSpecification = {
   tiles: ['https://tile.openstreetmap.org/{z}/{x}/{y}.png'],
   tileSize: 256,
   maxzoom: 19,
-  attribution: '© <a href="https://www.openstreetmap.org/copyright" target="_blank" rel="noopener">OpenStreetMap</a> contributors',
+  attribution:
+    '© <a href="https://www.openstreetmap.org/copyright" target="_blank" rel="noopener">OpenStreetMap</a> contributors',
 };
 
 /** Offline layers: sea/outside colour, a city outline (a wide line under the land fill) and the land. */
 function offlineLayers(): LayerSpecification[] {
   return [
     { id: 'offline-background', type: 'background', paint: { 'background-color': '#dbe7ef' } },
-    { id: 'offline-city-outline', type: 'line', source: 'offline-admin', paint: { 'line-color': '#334155', 'line-width': 5 } },
-    { id: 'offline-land', type: 'fill', source: 'offline-admin', paint: { 'fill-color': '#f6f3ec', 'fill-antialias': false } },
+    {
+      id: 'offline-city-outline',
+      type: 'line',
+      source: 'offline-admin',
+      paint: { 'line-color': '#334155', 'line-width': 5 },
+    },
+    {
+      id: 'offline-land',
+      type: 'fill',
+      source: 'offline-admin',
+      paint: { 'fill-color': '#f6f3ec', 'fill-antialias': false },
+    },
   ];
 }
 
 /** Loads the basemap parts for a style setting: 'osm', '' (offline only) or a style URL (3 s timeout). */
-async function basemapParts(setting: string): Promise<{ sources: Record<string, SourceSpecification>; layers: LayerSpecification[]; glyphs?: string; sprite?: StyleSpecification['sprite'] }> {
+async function basemapParts(setting: string): Promise<{
+  sources: Record<string, SourceSpecification>;
+  layers: LayerSpecification[];
+  glyphs?: string;
+  sprite?: StyleSpecification['sprite'];
+}> {
   if (setting === '' || setting === 'offline') return { sources: {}, layers: [] };
   if (setting === 'osm') {
-    return { sources: { [`${BASEMAP_PREFIX}osm`]: OSM_SOURCE }, layers: [{ id: `${BASEMAP_PREFIX}osm`, type: 'raster', source: `${BASEMAP_PREFIX}osm` }] };
+    return {
+      sources: { [`${BASEMAP_PREFIX}osm`]: OSM_SOURCE },
+      layers: [{ id: `${BASEMAP_PREFIX}osm`, type: 'raster', source: `${BASEMAP_PREFIX}osm` }],
+    };
   }
   try {
     const res = await fetch(setting, { signal: AbortSignal.timeout(3000) });
     if (!res.ok) throw new Error(String(res.status));
     const style = (await res.json()) as StyleSpecification;
     const sources = Object.fromEntries(Object.entries(style.sources).map(([k, v]) => [`${BASEMAP_PREFIX}${k}`, v]));
-    const layers = style.layers.map((l) => ({ ...l, id: `${BASEMAP_PREFIX}${l.id}`, ...('source' in l && l.source ? { source: `${BASEMAP_PREFIX}${l.source}` } : {}) }) as LayerSpecification);
+    const layers = style.layers.map(
+      (l) =>
+        ({
+          ...l,
+          id: `${BASEMAP_PREFIX}${l.id}`,
+          ...('source' in l && l.source ? { source: `${BASEMAP_PREFIX}${l.source}` } : {}),
+        }) as LayerSpecification,
+    );
     return { sources, layers, glyphs: style.glyphs, sprite: style.sprite };
   } catch {
     return { sources: {}, layers: [] };
@@ -49,7 +75,11 @@ export interface StyleParts {
 }
 
 /** The map style: offline layers, then the basemap (if any) on top of them, then `above`. */
-export async function buildStyle(setting: string, adminUrl: string, above: StyleParts): Promise<{ style: StyleSpecification; hasBasemap: boolean }> {
+export async function buildStyle(
+  setting: string,
+  adminUrl: string,
+  above: StyleParts,
+): Promise<{ style: StyleSpecification; hasBasemap: boolean }> {
   const bm = await basemapParts(setting);
   return {
     hasBasemap: bm.layers.length > 0,
@@ -57,7 +87,15 @@ export async function buildStyle(setting: string, adminUrl: string, above: Style
       version: 8,
       ...(bm.glyphs ? { glyphs: bm.glyphs } : {}),
       ...(bm.sprite ? { sprite: bm.sprite } : {}),
-      sources: { 'offline-admin': { type: 'geojson', data: adminUrl, attribution: '읍면동 경계 (boundaries): 통계청 KOSTAT 2018' }, ...bm.sources, ...above.sources },
+      sources: {
+        'offline-admin': {
+          type: 'geojson',
+          data: adminUrl,
+          attribution: '읍면동 경계 (boundaries): 통계청 KOSTAT 2018',
+        },
+        ...bm.sources,
+        ...above.sources,
+      },
       layers: [...offlineLayers(), ...bm.layers, ...above.layers],
     },
   };

@@ -1,8 +1,8 @@
 // Adds the project's collections and the overlays to the map. A collection's source is GeoJSON, or vector
 // tiles (`/api/tiles/{id}.json`, source-layer = collection id) when it holds more features than the threshold.
 import type { FilterSpecification, LayerSpecification, SourceSpecification } from 'maplibre-gl';
-import { itemsUrl } from '../lib/api';
 import { LAYERS, type LayerStyle } from '../layers';
+import { itemsUrl } from '../lib/api';
 import type { OverlayName } from '../stores/app.svelte';
 
 /** Map layer ids drawing a collection (the main one first). */
@@ -22,7 +22,14 @@ function styleLayers(layer: LayerStyle, source: string, sourceLayer: string | un
   const c = layer.color;
   switch (layer.shape) {
     case 'outline':
-      return [{ id: layer.id, type: 'line', ...common, paint: { 'line-color': c, 'line-width': 1.4, 'line-dasharray': [3, 2] } }];
+      return [
+        {
+          id: layer.id,
+          type: 'line',
+          ...common,
+          paint: { 'line-color': c, 'line-width': 1.4, 'line-dasharray': [3, 2] },
+        },
+      ];
     case 'fill':
       return [
         { id: layer.id, type: 'fill', ...common, paint: { 'fill-color': c, 'fill-opacity': 0.07 } },
@@ -32,7 +39,14 @@ function styleLayers(layer: LayerStyle, source: string, sourceLayer: string | un
     case 'dashed-line':
       return [{ id: layer.id, type: 'line', ...common, paint: { 'line-color': c, 'line-width': 2.5 } }];
     default:
-      return [{ id: layer.id, type: 'symbol', ...common, layout: { 'icon-image': `shape-${layer.id}`, 'icon-allow-overlap': true, 'icon-ignore-placement': true } }];
+      return [
+        {
+          id: layer.id,
+          type: 'symbol',
+          ...common,
+          layout: { 'icon-image': `shape-${layer.id}`, 'icon-allow-overlap': true, 'icon-ignore-placement': true },
+        },
+      ];
   }
 }
 
@@ -45,9 +59,14 @@ export function dataStyle(
   const layers: LayerSpecification[] = [];
   for (const layer of LAYERS) {
     const vector = tiled(layer.id);
-    sources[layer.id] = vector ? { type: 'vector', url: `/api/tiles/${layer.id}.json` } : { type: 'geojson', data: itemsUrl(layer.id) };
+    sources[layer.id] = vector
+      ? { type: 'vector', url: `/api/tiles/${layer.id}.json` }
+      : { type: 'geojson', data: itemsUrl(layer.id) };
     for (const spec of styleLayers(layer, layer.id, vector ? layer.id : undefined)) {
-      layers.push({ ...spec, layout: { ...spec.layout, visibility: visible[layer.id] === false ? 'none' : 'visible' } } as LayerSpecification);
+      layers.push({
+        ...spec,
+        layout: { ...spec.layout, visibility: visible[layer.id] === false ? 'none' : 'visible' },
+      } as LayerSpecification);
     }
   }
   return { sources, layers };
@@ -58,26 +77,91 @@ const isLine: FilterSpecification = ['match', ['geometry-type'], ['LineString', 
 const isPolygon: FilterSpecification = ['match', ['geometry-type'], ['Polygon', 'MultiPolygon'], true, false];
 
 /** Overlay layers per overlay source (`ov-<name>`): Wi-Fi circles, measure sketch, ledger highlight, focus. */
-const OVERLAY_LAYERS: Record<OverlayName | 'selected', Omit<LayerSpecification, 'source'>[]> = {
-  'ledger-lines': [{ id: 'ov-ledger-lines', type: 'line', paint: { 'line-color': '#f59e0b', 'line-width': 5, 'line-opacity': 0.9 } }],
-  'ledger-outside': [{ id: 'ov-ledger-outside', type: 'line', paint: { 'line-color': '#dc2626', 'line-width': 5, 'line-dasharray': [1, 1] } }],
+/** A layer specification without its source (each member of the union keeps its own fields). */
+type SourcelessLayer = LayerSpecification extends infer L
+  ? L extends LayerSpecification
+    ? Omit<L, 'source'>
+    : never
+  : never;
+
+const OVERLAY_LAYERS: Record<OverlayName | 'selected', SourcelessLayer[]> = {
+  'ledger-lines': [
+    { id: 'ov-ledger-lines', type: 'line', paint: { 'line-color': '#f59e0b', 'line-width': 5, 'line-opacity': 0.9 } },
+  ],
+  'ledger-outside': [
+    {
+      id: 'ov-ledger-outside',
+      type: 'line',
+      paint: { 'line-color': '#dc2626', 'line-width': 5, 'line-dasharray': [1, 1] },
+    },
+  ],
   'wifi-circles': [
     { id: 'ov-wifi-circles-fill', type: 'fill', paint: { 'fill-color': '#1d4ed8', 'fill-opacity': 0.12 } },
-    { id: 'ov-wifi-circles-line', type: 'line', paint: { 'line-color': '#1d4ed8', 'line-width': 1.5, 'line-dasharray': [2, 1] } },
+    {
+      id: 'ov-wifi-circles-line',
+      type: 'line',
+      paint: { 'line-color': '#1d4ed8', 'line-width': 1.5, 'line-dasharray': [2, 1] },
+    },
   ],
-  'wifi-origin': [{ id: 'ov-wifi-origin', type: 'circle', paint: { 'circle-radius': 7, 'circle-color': '#111827', 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 } }],
+  'wifi-origin': [
+    {
+      id: 'ov-wifi-origin',
+      type: 'circle',
+      paint: { 'circle-radius': 7, 'circle-color': '#111827', 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 },
+    },
+  ],
   measure: [
-    { id: 'ov-measure-fill', type: 'fill', filter: isPolygon, paint: { 'fill-color': '#0f766e', 'fill-opacity': 0.15 } },
-    { id: 'ov-measure-line', type: 'line', filter: ['!', isPoint], paint: { 'line-color': '#0f766e', 'line-width': 2.5, 'line-dasharray': [2, 1] } },
-    { id: 'ov-measure-vertex', type: 'circle', filter: isPoint, paint: { 'circle-radius': 4.5, 'circle-color': '#fff', 'circle-stroke-color': '#0f766e', 'circle-stroke-width': 2 } },
+    {
+      id: 'ov-measure-fill',
+      type: 'fill',
+      filter: isPolygon,
+      paint: { 'fill-color': '#0f766e', 'fill-opacity': 0.15 },
+    },
+    {
+      id: 'ov-measure-line',
+      type: 'line',
+      filter: ['!', isPoint],
+      paint: { 'line-color': '#0f766e', 'line-width': 2.5, 'line-dasharray': [2, 1] },
+    },
+    {
+      id: 'ov-measure-vertex',
+      type: 'circle',
+      filter: isPoint,
+      paint: {
+        'circle-radius': 4.5,
+        'circle-color': '#fff',
+        'circle-stroke-color': '#0f766e',
+        'circle-stroke-width': 2,
+      },
+    },
   ],
   selected: [
-    { id: 'ov-selected-line', type: 'line', filter: ['!', isPoint], paint: { 'line-color': '#111827', 'line-width': 4 } },
-    { id: 'ov-selected-point', type: 'circle', filter: isPoint, paint: { 'circle-radius': 15, 'circle-opacity': 0, 'circle-stroke-color': '#111827', 'circle-stroke-width': 3 } },
+    {
+      id: 'ov-selected-line',
+      type: 'line',
+      filter: ['!', isPoint],
+      paint: { 'line-color': '#111827', 'line-width': 4 },
+    },
+    {
+      id: 'ov-selected-point',
+      type: 'circle',
+      filter: isPoint,
+      paint: { 'circle-radius': 15, 'circle-opacity': 0, 'circle-stroke-color': '#111827', 'circle-stroke-width': 3 },
+    },
   ],
   focus: [
-    { id: 'ov-focus-line', type: 'line', filter: ['any', isLine, isPolygon], paint: { 'line-color': '#facc15', 'line-width': 7, 'line-opacity': 0.85 } },
-    { id: 'ov-focus-point', type: 'circle', filter: isPoint, paint: { 'circle-radius': 17, 'circle-opacity': 0, 'circle-stroke-color': '#facc15', 'circle-stroke-width': 5 } },
+    {
+      id: 'ov-focus-line',
+      type: 'line',
+      filter: ['any', isLine, isPolygon],
+      paint: { 'line-color': '#facc15', 'line-width': 7, 'line-opacity': 0.85 },
+    },
+    {
+      id: 'ov-focus-point',
+      type: 'circle',
+      filter: isPoint,
+      paint: { 'circle-radius': 17, 'circle-opacity': 0, 'circle-stroke-color': '#facc15', 'circle-stroke-width': 5 },
+    },
   ],
 };
 

@@ -43,6 +43,10 @@ export function addShapeImage(map: MlMap, imageId: string): void {
     ctx.scale(ratio, ratio);
     drawShape(ctx, style, size);
     const data = ctx.getImageData(0, 0, size * ratio, size * ratio);
-    map.addImage(`shape-${style.id}`, { width: data.width, height: data.height, data: new Uint8Array(data.data.buffer) }, { pixelRatio: ratio });
+    map.addImage(
+      `shape-${style.id}`,
+      { width: data.width, height: data.height, data: new Uint8Array(data.data.buffer) },
+      { pixelRatio: ratio },
+    );
   }
 }

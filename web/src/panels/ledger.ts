@@ -2,7 +2,16 @@
 import bboxOf from '@turf/bbox';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import length from '@turf/length';
-import type { Feature, FeatureCollection, Geometry, LineString, MultiLineString, MultiPolygon, Polygon, Position } from 'geojson';
+import type {
+  Feature,
+  FeatureCollection,
+  Geometry,
+  LineString,
+  MultiLineString,
+  MultiPolygon,
+  Polygon,
+  Position,
+} from 'geojson';
 
 /** What the browser computes for one project from the loaded lines. */
 export interface ProjectCheck {
@@ -32,7 +41,12 @@ export function checkProjects(
     const poly = a.geometry as Polygon | MultiPolygon | null;
     const outside = poly ? mine.filter((l) => vertices(l.geometry).some((p) => !booleanPointInPolygon(p, poly))) : [];
     const turfKm = mine.reduce((s, l) => s + length(l, { units: 'kilometers' }), 0);
-    out.set(id, { turfKm, lines: mine, outside, bbox: poly ? (bboxOf(a) as [number, number, number, number]) : undefined });
+    out.set(id, {
+      turfKm,
+      lines: mine,
+      outside,
+      bbox: poly ? (bboxOf(a) as [number, number, number, number]) : undefined,
+    });
   }
   return out;
 }

@@ -1,8 +1,8 @@
 // Shared state of the web app (Svelte 5 runes): language, layers, selection, view and map overlays.
 import type { FeatureCollection } from 'geojson';
+import { LAYERS } from '../layers';
 import type { ApiFeature, ClientConfig } from '../lib/api';
 import { type Lang, type StringKey, translate } from '../lib/i18n';
-import { LAYERS } from '../layers';
 
 /** A feature drawn in the map's view, as the text twin lists it. */
 export interface ViewItem {
@@ -42,7 +42,9 @@ export const app = $state({
   /** Message for the polite live region. */
   announcement: '',
   overlays: Object.fromEntries(
-    (['wifi-origin', 'wifi-circles', 'measure', 'ledger-lines', 'ledger-outside', 'focus'] as OverlayName[]).map((n) => [n, EMPTY]),
+    (['wifi-origin', 'wifi-circles', 'measure', 'ledger-lines', 'ledger-outside', 'focus'] as OverlayName[]).map(
+      (n) => [n, EMPTY],
+    ),
   ) as Record<OverlayName, FeatureCollection>,
 });
 
@@ -64,7 +66,10 @@ export function collectionName(id: string): string {
 }
 
 /** A feature's title: its collection's title column, else name, else `#id`. */
-export function featureTitle(collection: string, f: { id?: string | number; properties: Record<string, unknown> | null }): string {
+export function featureTitle(
+  collection: string,
+  f: { id?: string | number; properties: Record<string, unknown> | null },
+): string {
   const col = app.config?.collections.find((x) => x.id === collection)?.titleColumn ?? 'name';
   const p = f.properties ?? {};
   const v = p[col] ?? p.name ?? p.name_ko;

@@ -1,6 +1,7 @@
 // Loads what every panel needs once: client configuration (labels, basemap, tile threshold) and layer counts.
-import { type ClientConfig, fetchClientConfig, fetchCount, fetchCounts } from '../lib/api';
+
 import { LAYERS } from '../layers';
+import { type ClientConfig, fetchClientConfig, fetchCount, fetchCounts } from '../lib/api';
 import { app } from './app.svelte';
 
 const FALLBACK: ClientConfig = { basemapStyleUrl: 'osm', tileThreshold: 2000, collections: [] };

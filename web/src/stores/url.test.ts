@@ -3,7 +3,12 @@ import { formatHash, parseHash } from './url';
 
 describe('URL hash state', () => {
   it('round-trips position, layers, selection and language', () => {
-    const s = { view: { lng: 126.7156, lat: 37.6153, zoom: 14 }, layers: ['signage', 'wifi'], selected: { collection: 'update-lines', id: '12' }, lang: 'en' as const };
+    const s = {
+      view: { lng: 126.7156, lat: 37.6153, zoom: 14 },
+      layers: ['signage', 'wifi'],
+      selected: { collection: 'update-lines', id: '12' },
+      lang: 'en' as const,
+    };
     const h = formatHash(s);
     expect(h).toBe('#map=14.00/37.61530/126.71560&layers=signage,wifi&sel=update-lines:12&lang=en');
     expect(parseHash(h)).toEqual(s);
