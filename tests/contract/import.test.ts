@@ -84,6 +84,13 @@ describe.each(BACKENDS)('import on %s', (backendName) => {
     const r = await imp({ collection: 'wifi', file: fx('wifi_standard_legacy_utf8bom.csv'), filter: GIMPO });
     expect(r).toMatchObject({ status: 'loaded', inserted: 13 });
     expect(await snapshot()).toEqual(current);
+    // no 관리번호 in that generation: the same name at the same spot is still caught as a duplicate
+    const again = await imp({ collection: 'wifi', file: fx('wifi_standard_legacy_utf8bom.csv'), filter: GIMPO });
+    expect(again).toMatchObject({ status: 'refused', invalid: 13 });
+    expect(again.errors[0]).toMatchObject({
+      field: '설치장소명',
+      message: expect.stringMatching(/duplicate: 김포시청@37\.615300,126\.715600/),
+    });
     // restore the current generation (with 관리번호) for the next tests
     await sql`delete from wifi where source like 'wifi_standard_legacy%'`.execute(b.db.kysely);
     expect(

@@ -51,8 +51,13 @@ const present = (v: unknown) =>
   // a blank DBF date reads as 1899-11-30 (Date(0, -1, 0))
   !(v instanceof Date && (Number.isNaN(v.getTime()) || v.getFullYear() < 1900));
 
-function keyFor(def: CollectionDef, values: Record<string, unknown>): string | undefined {
+function keyFor(def: CollectionDef, values: Record<string, unknown>, geometry?: Geometry | null): string | undefined {
   if (def.id === 'wifi' && present(values.mgmt_no)) return `wifi-no-${String(values.mgmt_no).trim()}`;
+  if (def.id === 'wifi' && present(values.name) && geometry?.type === 'Point') {
+    // the older generation has no 관리번호: the same name at the same spot (about 10 cm) is the same site
+    const [x, y] = geometry.coordinates as [number, number];
+    return `wifi-at-${String(values.name).trim()}@${y.toFixed(6)},${x.toFixed(6)}`;
+  }
   if (def.id === 'admin-areas' && present(values.code)) return `admin-${String(values.code).trim()}`;
   if (def.id === 'update-lines') {
     const a = (values.attrs ?? {}) as Record<string, unknown>;
@@ -64,7 +69,7 @@ function keyFor(def: CollectionDef, values: Record<string, unknown>): string | u
 
 /** The natural identifier inside a key made by `keyFor` (관리번호, code, FTR_IDN), for messages. */
 export function keyValue(key: string): string {
-  return key.replace(/^(wifi-no-|admin-|line-[a-z]+-[^-]+-)/, '');
+  return key.replace(/^(wifi-no-|wifi-at-|admin-|line-[a-z]+-[^-]+-)/, '');
 }
 
 /** The mapper for a file and a collection; refuses a standard layer aimed at the wrong collection. */
@@ -86,7 +91,7 @@ export function mapperFor(def: CollectionDef, source: ImportSource, fileName: st
       map(rec) {
         const r = mapWifiRow(rec.raw, headers);
         r.values.source = `${fileName} (전국무료와이파이표준데이터)`;
-        return { values: r.values, geometry: r.geometry, key: keyFor(def, r.values), errors: r.errors };
+        return { values: r.values, geometry: r.geometry, key: keyFor(def, r.values, r.geometry), errors: r.errors };
       },
     };
   }
@@ -142,7 +147,7 @@ export function mapperFor(def: CollectionDef, source: ImportSource, fileName: st
         if (!present(values.name) && target && present(a.FTR_IDN)) values.name = `${target.label} ${a.FTR_IDN}`;
       }
       if (!present(values.source)) values.source = defaultSource;
-      return { values, geometry, key: keyFor(def, values), errors: [] };
+      return { values, geometry, key: keyFor(def, values, geometry), errors: [] };
     },
   };
 }

@@ -137,7 +137,7 @@ export async function runImport(db: Kysely<Database>, o: ImportOptions): Promise
           if (r.key && taken.has(r.key)) {
             addErrors(r.row, [
               {
-                field: mapper.label(keyField(def.id)),
+                field: mapper.label(keyField(def.id, r.key)),
                 message: `duplicate: ${keyValue(r.key)} is already in ${def.id}`,
               },
             ]);
@@ -186,7 +186,7 @@ export async function runImport(db: Kysely<Database>, o: ImportOptions): Promise
       if (m.key) {
         if (seen.has(m.key))
           errors.push({
-            field: mapper.label(keyField(def.id)),
+            field: mapper.label(keyField(def.id, m.key)),
             message: `duplicate within the file: ${keyValue(m.key)} appears on an earlier row`,
           });
         seen.add(m.key);
@@ -235,6 +235,7 @@ export async function runImport(db: Kysely<Database>, o: ImportOptions): Promise
   return report;
 }
 
-function keyField(id: string): string {
+function keyField(id: string, key: string): string {
+  if (key.startsWith('wifi-at-')) return 'name';
   return id === 'wifi' ? 'mgmt_no' : id === 'admin-areas' ? 'code' : 'FTR_IDN';
 }
