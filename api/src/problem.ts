@@ -33,6 +33,15 @@ function isDatabaseDown(err: unknown): boolean {
   );
 }
 
+/**
+ * Whether an error is PostgreSQL refusing a value the client sent (SQLSTATE class 22, data exception: a NUL
+ * character in text, a number out of range, an unparseable date…) — bad input that got past validation, a 400.
+ */
+function isBadValue(err: unknown): boolean {
+  const code = (err as { code?: string } | undefined)?.code;
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code) && (err as { severity?: string }).severity === 'ERROR';
+}
+
 /** Renders any thrown error as application/problem+json; unexpected errors are logged, not leaked. */
 export function handleError(err: Error, c: Context): Response {
   let apiError: ApiError;
@@ -41,6 +50,8 @@ export function handleError(err: Error, c: Context): Response {
     apiError = new ApiError(err.status, err.message || 'Request failed');
   } else if (isDatabaseDown(err)) {
     apiError = new ApiError(503, 'The database is unavailable; try again shortly', { headers: { 'Retry-After': '5' } });
+  } else if (isBadValue(err)) {
+    apiError = ApiError.badRequest(`A value of the request cannot be stored or compared: ${err.message}`);
   } else {
     console.error(`[${new Date().toISOString()}] ${c.req.method} ${c.req.path}:`, err);
     apiError = new ApiError(500, 'Unexpected server error; it has been logged');
