@@ -39,7 +39,9 @@ function isDatabaseDown(err: unknown): boolean {
  */
 function isBadValue(err: unknown): boolean {
   const code = (err as { code?: string } | undefined)?.code;
-  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code) && (err as { severity?: string }).severity === 'ERROR';
+  return (
+    typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code) && (err as { severity?: string }).severity === 'ERROR'
+  );
 }
 
 /** Renders any thrown error as application/problem+json; unexpected errors are logged, not leaked. */

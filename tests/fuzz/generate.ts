@@ -87,7 +87,10 @@ function garbage(r: Rng): string {
     case 6:
       return '김포시 와이파이 🛜'.repeat(r.int(5) + 1);
     case 7:
-      return String(r.pick([-1, 0, -0.5, 1e309, -1e309, 2 ** 53 + 1])) + (r.chance(0.3) ? '99999999999999999999' : '');
+      return (
+        r.pick(['-1', '0', '-0.5', '1e309', '-1e309', String(2 ** 53 + 1)]) +
+        (r.chance(0.3) ? '99999999999999999999' : '')
+      );
     case 8:
       return r.pick(['NaN', 'Infinity', '-Infinity', 'null', 'undefined', 'true', '[]', '{}']);
     case 9:
