@@ -42,7 +42,7 @@ const KEEP_MS = 30 * 60 * 1000;
 /** The in-process registry of import jobs. */
 export class ImportJobs {
   private readonly entries = new Map<string, Entry>();
-  private readonly root = path.join(os.tmpdir(), `gimpo-imports-${process.pid}`);
+  private readonly root = path.join(os.tmpdir(), 'gimpo-imports');
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -78,7 +78,15 @@ export class ImportJobs {
   /** Validates the stored upload without writing (first rows as GeoJSON in the report). */
   async preview(id: string, rows = 100): Promise<ImportJob> {
     const e = this.entry(id);
-    const report = await runImport(this.db, { ...e.options, dryRun: true, previewRows: rows });
+    let report: ImportReport;
+    try {
+      report = await runImport(this.db, { ...e.options, dryRun: true, previewRows: rows });
+    } catch (err) {
+      // an unreadable upload is not kept for a confirmation
+      this.entries.delete(id);
+      await fs.promises.rm(e.dir, { recursive: true, force: true });
+      throw err;
+    }
     e.job.report = report;
     e.job.progress = {
       rows: report.read,
