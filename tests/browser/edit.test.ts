@@ -11,6 +11,8 @@ const reason = browserSkipReason();
 if (reason) console.warn(`edit browser suite skipped: ${reason}`);
 const PASSWORD = 'browser-test passphrase 5512';
 const XSS = '<img src=x onerror="window.__xss=1">';
+/** expect.poll with room for a loaded machine (a sign-in alone spends ~0.5 s of scrypt). */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 20_000, interval: 100 });
 
 describe.skipIf(reason)('staff editing in Chromium', () => {
   let app: RunningApp;
@@ -53,7 +55,7 @@ describe.skipIf(reason)('staff editing in Chromium', () => {
     await page.fill('#staff-panel input[name=username]', 'pr-browser');
     await page.fill('#staff-panel input[name=password]', PASSWORD);
     await page.click('#staff-panel button[type=submit]');
-    await expect.poll(() => page.locator('#staff-toggle').textContent()).toContain('pr-browser');
+    await poll(() => page.locator('#staff-panel .login').textContent()).toContain('pr-browser');
     await page.click('#staff-toggle');
   }
 
@@ -77,16 +79,16 @@ describe.skipIf(reason)('staff editing in Chromium', () => {
 
     await page.getByRole('button', { name: '이 자료 편집' }).click();
     const name = page.locator('#f-name');
-    await expect.poll(() => name.inputValue()).toBe('편집 시험 조형물');
+    await poll(() => name.inputValue()).toBe('편집 시험 조형물');
     await name.fill('');
-    await expect.poll(() => page.locator('#e-name').textContent()).toContain('필수');
+    await poll(() => page.locator('#e-name').textContent()).toContain('필수');
     expect(await name.getAttribute('aria-invalid')).toBe('true');
     await name.fill('고친 이름');
     await page.getByRole('button', { name: '저장', exact: true }).click();
-    await expect.poll(async () => (await row())?.name).toBe('고친 이름');
+    await poll(async () => (await row())?.name).toBe('고친 이름');
     expect((await row())?.version).toBe(2);
-    await expect.poll(() => page.locator('#detail-title').textContent()).toBe('고친 이름');
-    await expect.poll(() => page.locator('.history li').count()).toBeGreaterThan(0);
+    await poll(() => page.locator('#detail-title').textContent()).toBe('고친 이름');
+    await poll(() => page.locator('.history li').count()).toBeGreaterThan(0);
 
     // someone else saves meanwhile
     await sql`update sculptures set note = '다른 직원 메모', version = version + 1 where id = ${targetId}`.execute(
@@ -95,13 +97,13 @@ describe.skipIf(reason)('staff editing in Chromium', () => {
     await page.fill('#f-note', '내 메모');
     await page.getByRole('button', { name: '저장', exact: true }).click();
     const conflict = page.locator('.conflict');
-    await expect.poll(() => conflict.count()).toBe(1);
-    await expect.poll(() => conflict.textContent()).toContain('다른 직원 메모');
+    await poll(() => conflict.count()).toBe(1);
+    await poll(() => conflict.textContent()).toContain('다른 직원 메모');
     expect(await conflict.textContent()).toContain('내 메모');
     expect((await row())?.note).toBe('다른 직원 메모');
     await page.getByRole('button', { name: '내 편집 유지' }).click();
     await page.getByRole('button', { name: '저장', exact: true }).click();
-    await expect.poll(async () => (await row())?.note).toBe('내 메모');
+    await poll(async () => (await row())?.note).toBe('내 메모');
     expect(errors).toEqual([]);
     await close();
   });
@@ -118,10 +120,10 @@ describe.skipIf(reason)('staff editing in Chromium', () => {
     // the map's centre is the point; click well to the east of it
     await page.mouse.click(box.x + box.width / 2 + 150, box.y + box.height / 2);
     await page.getByRole('button', { name: '저장', exact: true }).click();
-    await expect.poll(async () => (await row())?.lon ?? 0).toBeGreaterThan(before + 0.001);
+    await poll(async () => (await row())?.lon ?? 0).toBeGreaterThan(before + 0.001);
 
     await page.getByRole('button', { name: '삭제' }).click();
-    await expect.poll(async () => (await row()) === undefined).toBe(true);
+    await poll(async () => (await row()) === undefined).toBe(true);
     expect(dialogs.join()).toContain('삭제할까요');
     const audit = await sql<{
       action: string;
@@ -129,6 +131,47 @@ describe.skipIf(reason)('staff editing in Chromium', () => {
       app.backend.db.kysely,
     );
     expect(audit.rows.map((r) => r.action)).toEqual(['patch', 'patch', 'patch', 'delete']);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('adds a point by clicking the map, with the form refusing a missing required field', async () => {
+    const { page, errors, close } = await open();
+    await gotoMap(page, `${app.url}#map=15.00/37.63000/126.71000`);
+    await signIn(page);
+    await page.click('#staff-toggle');
+    await page.selectOption('#staff-panel select', 'sculptures');
+    await page.getByRole('button', { name: '지도에서 위치 선택' }).click();
+    await page.click('#staff-toggle'); // close the menu to reach the map
+    const box = await page.locator('.maplibregl-canvas').boundingBox();
+    if (!box) throw new Error('no map canvas');
+    await page.mouse.click(box.x + box.width / 2 + 60, box.y + box.height / 2 + 40);
+    await page.click('#staff-toggle');
+    const form = page.locator('#staff-panel form');
+    await form.locator('#f-name').fill('새 캐릭터 조형물');
+    await form.getByRole('button', { name: '추가' }).click();
+    await poll(() => form.locator('#e-kind').textContent()).toContain('필수');
+    await form.locator('#f-kind').selectOption('character');
+    await form.locator('#f-source').fill('현장 확인 2026-11');
+    const count = async () =>
+      (
+        await sql<{ n: number }>`select count(*)::int as n from sculptures where name = '새 캐릭터 조형물'`.execute(
+          app.backend.db.kysely,
+        )
+      ).rows[0]?.n;
+    expect(await count()).toBe(0);
+    await form.getByRole('button', { name: '추가' }).click();
+    await poll(count).toBe(1);
+    const added = await sql<{
+      lon: number;
+      lat: number;
+      verified: boolean;
+    }>`select ST_X(geom) as lon, ST_Y(geom) as lat, verified
+      from sculptures where name = '새 캐릭터 조형물'`.execute(app.backend.db.kysely);
+    expect(added.rows[0]?.lon).toBeGreaterThan(126.71);
+    expect(added.rows[0]?.lat).toBeLessThan(37.63);
+    expect(added.rows[0]?.verified).toBe(true);
+    await poll(() => page.locator('#detail-title').textContent()).toBe('새 캐릭터 조형물');
     expect(errors).toEqual([]);
     await close();
   });
@@ -142,7 +185,7 @@ describe.skipIf(reason)('staff editing in Chromium', () => {
     await citizen.page.selectOption('.report select', 'damaged');
     await citizen.page.fill('.report textarea', XSS);
     await citizen.page.getByRole('button', { name: '보내기' }).click();
-    await expect.poll(() => citizen.page.locator('.report .done').textContent()).toContain('접수');
+    await poll(() => citizen.page.locator('.report .done').textContent()).toContain('접수');
     await citizen.close();
     const open_ = await (await app.backend.request('/api/reports/open.geojson')).json();
     expect(
@@ -154,7 +197,7 @@ describe.skipIf(reason)('staff editing in Chromium', () => {
     await signIn(staff.page);
     await staff.page.click('#staff-toggle');
     const item = staff.page.locator('.queue li').first();
-    await expect.poll(() => item.textContent()).toContain(XSS);
+    await poll(() => item.textContent()).toContain(XSS);
     expect(await staff.page.locator('.queue img').count()).toBe(0);
     expect(await staff.page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     await item.getByRole('button', { name: /처리 중/ }).click();
