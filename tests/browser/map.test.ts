@@ -267,7 +267,7 @@ describe.skipIf(reason)('web map in Chromium', () => {
     await page.evaluate(() => {
       location.hash = '#map=15.00/37.60000/126.71000';
     });
-    await expect.poll(() => hash(page), { timeout: 5000 }).toContain('map=15.00/37.60000/126.71000');
+    await expect.poll(() => page.getAttribute('.map', 'data-view'), { timeout: 10_000 }).toBe('15.00/37.60000/126.71000');
     await add.focus();
     await page.keyboard.press('Enter');
     await page.getByRole('button', { name: '측정 완료' }).focus();
@@ -316,7 +316,7 @@ describe.skipIf(reason)('web map in Chromium', () => {
         },
         `#map=15.00/${lat.toFixed(5)}/${lng.toFixed(5)}`,
       );
-      await expect.poll(() => hash(page), { timeout: 5000 }).toContain(`map=15.00/${lat.toFixed(5)}/${lng.toFixed(5)}`);
+      await expect.poll(() => page.getAttribute('.map', 'data-view'), { timeout: 10_000 }).toBe(`15.00/${lat.toFixed(5)}/${lng.toFixed(5)}`);
       await add.focus();
       await page.keyboard.press('Enter');
     }
