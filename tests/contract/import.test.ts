@@ -336,6 +336,39 @@ describe.each(BACKENDS)('import over HTTP on %s', (backendName) => {
     expect(await wifiCount()).toBe(before);
   });
 
+  it.skipIf(reason)(
+    'takes the file itself as a streamed body named by ?name=, and refuses one over the limit with 413',
+    async () => {
+      const body = fs.readFileSync(fx('WTL_PIPE_LM.zip'));
+      const res = await it_.request('/api/imports?collection=update-lines&name=WTL_PIPE_LM.zip&preview=true', {
+        method: 'POST',
+        headers: { 'content-type': 'application/zip' },
+        body,
+      });
+      expect(res.status).toBe(403); // update-lines belong to gis
+      const gis = await staff(b, 'gis-choi', 'gis');
+      const ok = await gis.request('/api/imports?collection=update-lines&name=WTL_PIPE_LM.zip&preview=true', {
+        method: 'POST',
+        headers: { 'content-type': 'application/zip' },
+        body,
+      });
+      expect(ok.status).toBe(200);
+      expect((await ok.json()).report).toMatchObject({ status: 'dry-run', srid: 5186, facility: 'water', valid: 64 });
+      const small = await openBackend(backendName, { maxImportBytes: 1000 });
+      try {
+        const g2 = await staff(small, 'gis-han', 'gis');
+        const big = await g2.request('/api/imports?collection=update-lines&name=WTL_PIPE_LM.zip', {
+          method: 'POST',
+          headers: { 'content-type': 'application/zip' },
+          body,
+        });
+        expect(big.status).toBe(413);
+      } finally {
+        await small.close();
+      }
+    },
+  );
+
   it.skipIf(reason)('answers an unreadable upload with 400 naming the problem', async () => {
     const res = await it_.request('/api/imports?collection=wifi&preview=true', upload('README.md', 'text/markdown'));
     expect(res.status).toBe(400);

@@ -49,11 +49,15 @@ export class ImportJobs {
     private readonly onLoaded: (report: ImportReport) => void = () => {},
   ) {}
 
-  /** Stores an upload in a fresh job folder; returns the job (status `previewed` until started). */
+  /**
+   * Stores an upload in a fresh job folder — bytes, or a body stream written to disk as it arrives (memory
+   * stays flat; more than `maxBytes` is refused with 413) — and returns the job (`previewed` until started).
+   */
   async create(
     fileName: string,
-    bytes: Uint8Array,
+    upload: Uint8Array | ReadableStream<Uint8Array>,
     options: Omit<ImportOptions, 'file' | 'onProgress'>,
+    maxBytes = Number.POSITIVE_INFINITY,
   ): Promise<ImportJob> {
     this.sweep();
     const id = randomBytes(9).toString('base64url');
@@ -61,7 +65,27 @@ export class ImportJobs {
     await fs.promises.mkdir(dir, { recursive: true });
     const safe = path.basename(fileName).replace(/[^\p{L}\p{N}._-]+/gu, '_') || 'upload';
     const file = path.join(dir, safe);
-    await fs.promises.writeFile(file, bytes);
+    let size = 0;
+    try {
+      if (upload instanceof Uint8Array) {
+        size = upload.length;
+        await fs.promises.writeFile(file, upload);
+      } else {
+        const out = fs.createWriteStream(file);
+        try {
+          for await (const chunk of upload as unknown as AsyncIterable<Uint8Array>) {
+            size += chunk.length;
+            if (size > maxBytes) throw new ApiError(413, `The upload is larger than the limit of ${maxBytes} bytes`);
+            if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+          }
+        } finally {
+          await new Promise<void>((resolve) => out.end(resolve));
+        }
+      }
+    } catch (err) {
+      await fs.promises.rm(dir, { recursive: true, force: true });
+      throw err;
+    }
     const job: ImportJob = {
       id,
       status: 'previewed',
@@ -69,7 +93,7 @@ export class ImportJobs {
       file: safe,
       userId: options.user?.id ?? null,
       createdAt: new Date().toISOString(),
-      progress: { rows: 0, bytes: 0, totalBytes: bytes.length, percent: 0 },
+      progress: { rows: 0, bytes: 0, totalBytes: size, percent: 0 },
     };
     this.entries.set(id, { job, options: { ...options, file, fileName: safe }, dir, expires: Date.now() + KEEP_MS });
     return job;

@@ -52,6 +52,13 @@ const ImportQuery = z.object({
   replace: flag.openapi({ description: "Replace the collection (update-lines: the layer's facility)" }),
   skipInvalid: flag.openapi({ description: 'Load the valid rows and report the rest' }),
   dryRun: flag.openapi({ description: 'Validate and report without writing' }),
+  name: z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({
+      description: 'File name (with its extension) when the body is the file itself rather than multipart/form-data',
+    }),
   preview: flag.openapi({
     description: 'Validate and return the first rows as GeoJSON; confirm later with POST /imports/{job}/confirm',
   }),
@@ -69,7 +76,7 @@ const postRoute = createRoute({
   operationId: 'startImport',
   summary: 'Upload a file to import (staff)',
   description:
-    'multipart/form-data with one `file`: a Wi-Fi standard CSV, a GeoJSON, a zipped shapefile or a .shp. With `preview=true` the file is validated and its first rows returned (nothing written); otherwise the import starts and is polled at `GET /imports/{job}`.',
+    'multipart/form-data with one `file` (or the file itself as the body, streamed to disk, with `name`): a Wi-Fi standard CSV, a GeoJSON, a zipped shapefile or a .shp. With `preview=true` the file is validated and its first rows returned (nothing written); otherwise the import starts and is polled at `GET /imports/{job}`.',
   tags: ['Import and export'],
   request: { query: ImportQuery },
   responses: {
@@ -149,19 +156,29 @@ export function importsRoutes(deps: AppDeps) {
     if (length > deps.config.maxImportBytes) {
       throw new ApiError(413, `The upload is ${length} bytes; the limit is ${deps.config.maxImportBytes}`);
     }
-    const body = await c.req.parseBody().catch(() => {
-      throw ApiError.badRequest('Send the file as multipart/form-data in a field named "file"', [
-        { field: 'file', message: 'missing' },
-      ]);
-    });
-    const file = body.file;
-    if (!(file instanceof File)) {
-      throw ApiError.badRequest('Send the file as multipart/form-data in a field named "file"', [
-        { field: 'file', message: 'missing' },
-      ]);
+    // multipart/form-data (a browser form) is parsed in memory; any other body is the file itself,
+    // named by `name`, and is streamed to disk as it arrives
+    let upload: { name: string; data: Uint8Array | ReadableStream<Uint8Array> };
+    if ((c.req.header('Content-Type') ?? '').startsWith('multipart/form-data')) {
+      const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+      const file = body.file;
+      if (!(file instanceof File)) {
+        throw ApiError.badRequest('Send the file as multipart/form-data in a field named "file"', [
+          { field: 'file', message: 'missing' },
+        ]);
+      }
+      if (file.size > deps.config.maxImportBytes)
+        throw new ApiError(413, `The file is ${file.size} bytes; the limit is ${deps.config.maxImportBytes}`);
+      upload = { name: file.name, data: new Uint8Array(await file.arrayBuffer()) };
+    } else {
+      if (!q.name || !c.req.raw.body) {
+        throw ApiError.badRequest(
+          'Send the file as multipart/form-data in a field named "file", or as the body with ?name=<file name>',
+          [{ field: q.name ? 'file' : 'name', message: 'missing' }],
+        );
+      }
+      upload = { name: q.name, data: c.req.raw.body };
     }
-    if (file.size > deps.config.maxImportBytes)
-      throw new ApiError(413, `The file is ${file.size} bytes; the limit is ${deps.config.maxImportBytes}`);
     const filter: Record<string, string> = {};
     for (const f of c.req.queries('filter') ?? []) {
       const eq = f.indexOf('=');
@@ -171,16 +188,21 @@ export function importsRoutes(deps: AppDeps) {
         ]);
       filter[f.slice(0, eq)] = f.slice(eq + 1);
     }
-    const job = await jobs.create(file.name, new Uint8Array(await file.arrayBuffer()), {
-      collection: q.collection,
-      ...(q.srid ? { srid: q.srid } : {}),
-      ...(q.encoding ? { encoding: parseEncoding(q.encoding) } : {}),
-      ...(Object.keys(filter).length ? { filter } : {}),
-      replace: truthy(q.replace),
-      skipInvalid: truthy(q.skipInvalid),
-      dryRun: truthy(q.dryRun),
-      user: { id: user.id, username: user.username },
-    });
+    const job = await jobs.create(
+      upload.name,
+      upload.data,
+      {
+        collection: q.collection,
+        ...(q.srid ? { srid: q.srid } : {}),
+        ...(q.encoding ? { encoding: parseEncoding(q.encoding) } : {}),
+        ...(Object.keys(filter).length ? { filter } : {}),
+        replace: truthy(q.replace),
+        skipInvalid: truthy(q.skipInvalid),
+        dryRun: truthy(q.dryRun),
+        user: { id: user.id, username: user.username },
+      },
+      deps.config.maxImportBytes,
+    );
     if (truthy(q.preview)) return c.json(view(await jobs.preview(job.id)), 200) as never;
     jobs.start(job.id);
     return c.json(view(job), 202, { Location: `/api/imports/${job.id}` }) as never;
