@@ -19,7 +19,7 @@ const STRINGS = {
   layers: { ko: '레이어와 범례', en: 'Layers and legend' },
   features: { ko: '개', en: 'features' },
   search: { ko: '검색', en: 'Search' },
-  searchPlaceholder: { ko: '시설 이름·주소 검색', en: 'Search names and addresses' },
+  searchPlaceholder: { ko: '시설·주소 검색', en: 'Search places' },
   searchNoResult: { ko: '검색 결과가 없습니다', en: 'No results' },
   searchResults: { ko: '검색 결과', en: 'results' },
   close: { ko: '닫기', en: 'Close' },
