@@ -34,7 +34,10 @@ const IfMatch = z.object({
   'if-match': z
     .string()
     .optional()
-    .openapi({ param: { name: 'if-match', in: 'header' }, description: 'ETag of the version being edited (If-Match, required)' }),
+    .openapi({
+      param: { name: 'if-match', in: 'header' },
+      description: 'ETag of the version being edited (If-Match, required)',
+    }),
 });
 
 /** A GeoJSON Feature as sent by staff; its fields are checked against the collection (features/validate.ts). */
