@@ -221,3 +221,30 @@ describe.each(BACKENDS)('vector tiles on %s', (backendName) => {
     for (const z of zooms) expect(await tileGet(z, ...tileOf(lon + 0.01, lat + 0.01, z)), `z${z} deleted`).toBeUndefined();
   });
 });
+
+describe('tile service', () => {
+  const reason = skipReason('pglite');
+  it.skipIf(reason)('shares one render among simultaneous requests for a tile, but not across an edit', async () => {
+    const b = await openBackend('pglite');
+    try {
+      const tiles = createTileService({ db: b.db, config: { ...b.config, tileCacheMb: 0 } });
+      let queries = 0;
+      const executor = b.db.kysely.getExecutor();
+      const execute = executor.executeQuery.bind(executor);
+      executor.executeQuery = ((...args: Parameters<typeof execute>) => {
+        queries++;
+        return execute(...args);
+      }) as typeof execute;
+      const [x, y] = tileOf(126.7156, 37.6153, 12);
+      const same = await Promise.all([1, 2, 3, 4].map(() => tiles.getTile('wifi', 12, x, y)));
+      expect(queries).toBe(1);
+      expect(new Set(same.map((t) => t.etag)).size).toBe(1);
+      const first = tiles.getTile('wifi', 12, x, y);
+      tiles.invalidate('wifi', [[126.7, 37.6, 126.72, 37.62]]);
+      await Promise.all([first, tiles.getTile('wifi', 12, x, y)]);
+      expect(queries).toBe(3);
+    } finally {
+      await b.close();
+    }
+  });
+});

@@ -41,6 +41,9 @@ export interface TileService {
 export function createTileService(deps: { db: Db; config: Config }, options: TileServiceOptions = {}): TileService {
   const encoder: EncoderName = options.encoder ?? (deps.db.backend === 'postgres' ? 'postgres' : 'js');
   const cache = new TileCache(Math.round(deps.config.tileCacheMb * 1024 * 1024), BUFFER / EXTENT);
+  // renders in progress, so simultaneous requests for one tile share one query (keyed with the generation:
+  // a request arriving after an edit never joins a render that may have read the data before it)
+  const inFlight = new Map<string, Promise<CachedTile>>();
   return {
     encoder,
     cache,
@@ -48,9 +51,17 @@ export function createTileService(deps: { db: Db; config: Config }, options: Til
       const hit = cache.get(collection, z, x, y);
       if (hit) return hit;
       const generation = cache.generation(collection);
-      const tile = await renderTile(deps.db, encoder, collection, z, x, y);
-      cache.set(collection, z, x, y, tile, generation);
-      return tile;
+      const key = `${collection}/${z}/${x}/${y}@${generation}`;
+      const pending = inFlight.get(key);
+      if (pending) return pending;
+      const render = renderTile(deps.db, encoder, collection, z, x, y)
+        .then((tile) => {
+          cache.set(collection, z, x, y, tile, generation);
+          return tile;
+        })
+        .finally(() => inFlight.delete(key));
+      inFlight.set(key, render);
+      return render;
     },
     invalidate(collection, boxes) {
       return cache.invalidate(collection, boxes);
