@@ -20,6 +20,8 @@ export interface Db {
   backend: Backend;
   /** Kysely instances for reads (replicas when configured, else the primary). */
   readers: Kysely<Database>[];
+  /** The Kysely for one read-only query: a replica picked at random when configured, else the primary. */
+  reader(): Kysely<Database>;
   close(): Promise<void>;
 }
 
@@ -69,6 +71,7 @@ async function openPostgres(url: string, config: Config): Promise<Db> {
     kysely,
     backend: 'postgres',
     readers,
+    reader: () => readers[Math.floor(Math.random() * readers.length)] ?? kysely,
     async close() {
       await Promise.all(readers.filter((r) => r !== kysely).map((r) => r.destroy()));
       await kysely.destroy();
@@ -154,6 +157,7 @@ async function openPGlite(dataDir: string): Promise<Db> {
     kysely,
     backend: 'pglite',
     readers: [kysely],
+    reader: () => kysely,
     async close() {
       await kysely.destroy();
       unlock();

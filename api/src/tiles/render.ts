@@ -32,7 +32,7 @@ export function tileEtag(body: Uint8Array): string {
 export async function renderTile(db: Db, encoder: EncoderName, collection: CollectionId, z: number, x: number, y: number): Promise<CachedTile> {
   const def = getCollection(collection);
   if (!def) throw new Error(`unknown collection ${collection}`);
-  const reader = db.readers.length > 1 ? (db.readers[Math.floor(Math.random() * db.readers.length)] ?? db.kysely) : db.kysely;
+  const reader = db.reader();
   const body = encoder === 'postgres' ? await renderPostgres(reader, def, z, x, y) : await renderJs(reader, def, z, x, y);
   return { body, etag: tileEtag(body) };
 }

@@ -22,7 +22,7 @@ export interface TileJson {
 export async function dataBounds(db: Db, def: CollectionDef): Promise<[number, number, number, number]> {
   const r = await sql<{ w: number | null; s: number | null; e: number | null; n: number | null }>`
     select ST_XMin(x) as w, ST_YMin(x) as s, ST_XMax(x) as e, ST_YMax(x) as n
-    from (select ST_Extent(geom)::geometry as x from ${sql.table(def.table)}) q`.execute(db.kysely);
+    from (select ST_Extent(geom)::geometry as x from ${sql.table(def.table)}) q`.execute(db.reader());
   const b = r.rows[0];
   if (!b || b.w === null || b.s === null || b.e === null || b.n === null) return [-180, -85.0511, 180, 85.0511];
   const clampLat = (v: number) => Math.max(-85.0511, Math.min(85.0511, v));
