@@ -69,6 +69,18 @@ describe.each(BACKENDS)('export on %s', (backendName) => {
     const r = await runImport(b.db.kysely, { collection: 'wifi', file: save('wifi.csv', bytes), replace: true });
     expect(r).toMatchObject({ status: 'loaded', encoding: 'cp949', inserted: 13, deleted: 13 });
     expect(await snapshot()).toEqual(before);
+    // and as a 5186 CP949 point shapefile (DBF names cut to 10 characters: installed_on → installed_)
+    const shp = await download('/api/collections/wifi/export?format=shp&srid=5186');
+    expect(Object.keys(unzipSync(shp.bytes)).sort()).toEqual([
+      'wifi.cpg',
+      'wifi.dbf',
+      'wifi.prj',
+      'wifi.shp',
+      'wifi.shx',
+    ]);
+    const r2 = await runImport(b.db.kysely, { collection: 'wifi', file: save('wifi.zip', shp.bytes), replace: true });
+    expect(r2).toMatchObject({ status: 'loaded', srid: 5186, encoding: 'cp949', inserted: 13 });
+    expect(await snapshot()).toEqual(before);
   });
 
   it.skipIf(reason)(
