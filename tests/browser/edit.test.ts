@@ -142,11 +142,11 @@ describe.skipIf(reason)('staff editing in Chromium', () => {
     await page.click('#staff-toggle');
     await page.selectOption('#staff-panel select', 'sculptures');
     await page.getByRole('button', { name: '지도에서 위치 선택' }).click();
-    await page.click('#staff-toggle'); // close the menu to reach the map
+    await poll(() => page.locator('#staff-panel').isHidden()).toBe(true); // the menu steps aside
     const box = await page.locator('.maplibregl-canvas').boundingBox();
     if (!box) throw new Error('no map canvas');
     await page.mouse.click(box.x + box.width / 2 + 60, box.y + box.height / 2 + 40);
-    await page.click('#staff-toggle');
+    await poll(() => page.locator('#staff-panel').isVisible()).toBe(true); // and comes back with the form
     const form = page.locator('#staff-panel form');
     await form.locator('#f-name').fill('새 캐릭터 조형물');
     await form.getByRole('button', { name: '추가' }).click();
