@@ -55,7 +55,6 @@ function exportRoute(def: CollectionDef) {
 /** `GET /api/collections/{id}/export?format=geojson|csv|shp&srid=4326|5186&encoding=cp949|utf-8` with the items filters. */
 export function exportRoutes({ db }: AppDeps) {
   const app = apiRouter();
-  const reader = () => db.readers[Math.floor(Math.random() * db.readers.length)] ?? db.kysely;
   for (const def of Object.values(COLLECTIONS)) {
     const allowed = Object.keys(exportQuery(def).shape);
     app.openapi(exportRoute(def), async (c) => {
@@ -67,7 +66,7 @@ export function exportRoutes({ db }: AppDeps) {
       };
       const bbox = parseBbox(q.bbox as string | undefined);
       const datetime = parseDatetime(q.datetime as string | undefined);
-      const file = await exportCollection(reader(), def, {
+      const file = await exportCollection(db.reader(), def, {
         format: q.format,
         srid: Number(q.srid) as 4326 | 5186,
         ...(q.encoding ? { encoding: q.encoding } : {}),
