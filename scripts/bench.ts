@@ -379,7 +379,7 @@ async function benchMemory(server: ServerProcess): Promise<void> {
     area: 'memory',
     test: 'server on PostgreSQL after the HTTP sections',
     result: `${Math.round(m.rss)} MB resident`,
-    notes: `peak ${Math.round(m.peak)} MB (tsx + node process tree)`,
+    notes: `peak ${Math.round(m.peak)} MB (the server process)`,
   });
 }
 
