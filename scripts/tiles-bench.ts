@@ -12,9 +12,9 @@
  */
 import postgres from 'postgres';
 import { createApp } from '../api/src/app.js';
+import { COLLECTIONS, type CollectionId } from '../api/src/collections.js';
 import { loadConfig } from '../api/src/config.js';
 import { openDb } from '../api/src/db/client.js';
-import { COLLECTIONS, type CollectionId } from '../api/src/collections.js';
 import { createTileService } from '../api/src/tiles/index.js';
 import { postgresTileSql } from '../api/src/tiles/render.js';
 
@@ -57,7 +57,9 @@ async function main(): Promise<void> {
     if (res.status !== 200) throw new Error(`${p}: ${res.status}`);
     return res.arrayBuffer();
   };
-  console.log(`# ${tiles.length} z14 tiles over Gimpo x ${ROUNDS} rounds, one at a time, median ms per tile (${URL_.replace(/\/\/[^@]*@/, '//')})`);
+  console.log(
+    `# ${tiles.length} z14 tiles over Gimpo x ${ROUNDS} rounds, one at a time, median ms per tile (${URL_.replace(/\/\/[^@]*@/, '//')})`,
+  );
   for (const layer of LAYERS) {
     const ourFn = (x: number, y: number) => {
       const c = postgresTileSql(COLLECTIONS[layer as CollectionId], 14, x, y).compile(dbOff.kysely);

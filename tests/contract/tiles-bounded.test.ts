@@ -19,11 +19,16 @@ const PIPES = 50_000;
 function tileOf(lon: number, lat: number, z: number): [number, number, number] {
   const n = 2 ** z;
   const r = (lat * Math.PI) / 180;
-  return [z, Math.floor(((lon + 180) / 360) * n), Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n)];
+  return [
+    z,
+    Math.floor(((lon + 180) / 360) * n),
+    Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n),
+  ];
 }
 
 /** md5-seeded uniform number in [0,1) of (i, k), as the shared bench data does it. */
-const rnd = (i: string, k: number) => sql`(('x' || substr(md5(${sql.raw(i)}::text || ':' || ${k}::text), 1, 8))::bit(32)::bigint / 4294967296.0)`;
+const rnd = (i: string, k: number) =>
+  sql`(('x' || substr(md5(${sql.raw(i)}::text || ':' || ${k}::text), 1, 8))::bit(32)::bigint / 4294967296.0)`;
 
 async function loadNationalData(b: TestBackend): Promise<void> {
   const db = b.db.kysely;
@@ -81,7 +86,8 @@ describe.each(BACKENDS)('bounded tiles on %s', (backendName) => {
           const [, x, y] = tileOf(lon, lat, z);
           for (const enc of encoders()) {
             const { body } = await renderTile(b.db, enc, id, z, x, y);
-            if (body.byteLength > biggest.bytes) biggest = { bytes: body.byteLength, what: `${enc} ${id} ${z}/${x}/${y}` };
+            if (body.byteLength > biggest.bytes)
+              biggest = { bytes: body.byteLength, what: `${enc} ${id} ${z}/${x}/${y}` };
             expect(body.byteLength, `${enc} ${id} ${z}/${x}/${y}`).toBeLessThan(LIMIT);
           }
         }

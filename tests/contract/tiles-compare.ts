@@ -18,9 +18,11 @@ function maxVertexDistance(a: DecodedFeature, b: DecodedFeature): number {
     for (const p of ring) {
       let best = Number.POSITIVE_INFINITY;
       for (const r of b.geometry) {
-        if (r.length === 1 || a.type === 'Point') for (const q of r) best = Math.min(best, Math.hypot(p[0] - q[0], p[1] - q[1]));
+        if (r.length === 1 || a.type === 'Point')
+          for (const q of r) best = Math.min(best, Math.hypot(p[0] - q[0], p[1] - q[1]));
         for (let i = 1; i < r.length; i++) best = Math.min(best, distToSegment(p, r[i - 1] as Pt, r[i] as Pt));
-        if (b.type === 'Polygon' && r.length > 1) best = Math.min(best, distToSegment(p, r[r.length - 1] as Pt, r[0] as Pt));
+        if (b.type === 'Polygon' && r.length > 1)
+          best = Math.min(best, distToSegment(p, r[r.length - 1] as Pt, r[0] as Pt));
       }
       worst = Math.max(worst, best);
     }
@@ -40,7 +42,10 @@ export function expectSameFeatures(a: DecodedTile, b: DecodedTile, label: string
     const lb = b[name];
     if (!lb) continue;
     expect(lb.extent, `${label}: extent`).toBe(la.extent);
-    expect(lb.features.map((f) => f.id), `${label}: ids`).toEqual(la.features.map((f) => f.id));
+    expect(
+      lb.features.map((f) => f.id),
+      `${label}: ids`,
+    ).toEqual(la.features.map((f) => f.id));
     la.features.forEach((fa, i) => {
       const fb = lb.features[i] as DecodedFeature;
       expect(fb.type, `${label} #${fa.id}: type`).toBe(fa.type);

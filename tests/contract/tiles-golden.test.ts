@@ -37,14 +37,20 @@ describe.each(BACKENDS)('tile encoders on %s', (backendName) => {
     await b?.close();
   });
 
-  const decode = async (encoder: 'js' | 'postgres', id: CollectionId, z: number, x: number, y: number): Promise<DecodedTile> =>
-    decodeTile((await renderTile(b.db, encoder, id, z, x, y)).body);
+  const decode = async (
+    encoder: 'js' | 'postgres',
+    id: CollectionId,
+    z: number,
+    x: number,
+    y: number,
+  ): Promise<DecodedTile> => decodeTile((await renderTile(b.db, encoder, id, z, x, y)).body);
 
   it.skipIf(reason)('the JS encoder matches the text snapshots', async () => {
     const texts = new Map<string, string>();
     for (const id of COLLECTION_IDS) {
       let text = '';
-      for (const [z, x, y] of GOLDEN_TILES) text += `== ${id} ${z}/${x}/${y}\n${tileToText(await decode('js', id, z, x, y))}`;
+      for (const [z, x, y] of GOLDEN_TILES)
+        text += `== ${id} ${z}/${x}/${y}\n${tileToText(await decode('js', id, z, x, y))}`;
       texts.set(id, text);
     }
     if (UPDATE && backendName === 'pglite') {

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/src/app.js';
-import { createTileService, type TileService } from '../../api/src/tiles/index.js';
 import { decodeTile } from '../../api/src/tiles/decode.js';
+import { createTileService, type TileService } from '../../api/src/tiles/index.js';
 import { BACKENDS, openBackend, skipReason, type TestBackend } from '../support/backends.js';
 import { staff } from '../support/staff.js';
 
@@ -10,7 +10,10 @@ import { staff } from '../support/staff.js';
 function tileOf(lon: number, lat: number, z: number): [number, number] {
   const n = 2 ** z;
   const r = (lat * Math.PI) / 180;
-  return [Math.floor(((lon + 180) / 360) * n), Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n)];
+  return [
+    Math.floor(((lon + 180) / 360) * n),
+    Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n),
+  ];
 }
 
 interface Feature {
@@ -60,7 +63,9 @@ describe.each(BACKENDS)('vector tiles on %s', (backendName) => {
     expect(e - w).toBeLessThan(5); // from the data, not the world
     expect(tj.vector_layers).toHaveLength(1);
     expect(tj.vector_layers[0].id).toBe('wifi');
-    expect(Object.keys(tj.vector_layers[0].fields)).toEqual(expect.arrayContaining(['name', 'emd', 'verified', 'demo', 'point_count']));
+    expect(Object.keys(tj.vector_layers[0].fields)).toEqual(
+      expect.arrayContaining(['name', 'emd', 'verified', 'demo', 'point_count']),
+    );
     expect(Object.keys(tj.vector_layers[0].fields)).not.toContain('note');
     const lines = await (await get('/api/tiles/update-lines.json')).json();
     expect(Object.keys(lines.vector_layers[0].fields)).toEqual(expect.arrayContaining(['facility', 'area_id']));
@@ -130,63 +135,78 @@ describe.each(BACKENDS)('vector tiles on %s', (backendName) => {
     }
   });
 
-  it.skipIf(reason)('shows an edit on the next tile request on every zoom, and purges only the touched tiles', async () => {
-    const [lon, lat] = wifi.geometry.coordinates;
-    const zooms = [3, 10, 14, 18];
-    const before = new Map<number, string>();
-    for (const z of zooms) {
-      const [x, y] = tileOf(lon, lat, z);
-      const t = await tile('wifi', z, x, y);
-      const f = t.wifi?.features.find((g) => g.id === wifi.id);
-      if (z >= 14) expect(f?.properties.name).toBe(wifi.properties.name);
-      before.set(z, JSON.stringify(t));
-      expect(tiles.cache.has('wifi', z, x, y)).toBe(true);
-    }
-    // a cached tile far from the edit, and the same tile of another collection
-    const [fx, fy] = tileOf(-30, -40, 14);
-    await tile('wifi', 14, fx, fy);
-    const [sx, sy] = tileOf(lon, lat, 14);
-    await tile('signage', 14, sx, sy);
+  it.skipIf(reason)(
+    'shows an edit on the next tile request on every zoom, and purges only the touched tiles',
+    async () => {
+      const [lon, lat] = wifi.geometry.coordinates;
+      const zooms = [3, 10, 14, 18];
+      const before = new Map<number, string>();
+      for (const z of zooms) {
+        const [x, y] = tileOf(lon, lat, z);
+        const t = await tile('wifi', z, x, y);
+        const f = t.wifi?.features.find((g) => g.id === wifi.id);
+        if (z >= 14) expect(f?.properties.name).toBe(wifi.properties.name);
+        before.set(z, JSON.stringify(t));
+        expect(tiles.cache.has('wifi', z, x, y)).toBe(true);
+      }
+      // a cached tile far from the edit, and the same tile of another collection
+      const [fx, fy] = tileOf(-30, -40, 14);
+      await tile('wifi', 14, fx, fy);
+      const [sx, sy] = tileOf(lon, lat, 14);
+      await tile('signage', 14, sx, sy);
 
-    // move the point ~300 m east and rename it, in the database
-    const moved: [number, number] = [lon + 0.0035, lat];
-    const oldBox = await sql<{ w: number; s: number; e: number; n: number }>`select ST_XMin(geom) as w, ST_YMin(geom) as s,
+      // move the point ~300 m east and rename it, in the database
+      const moved: [number, number] = [lon + 0.0035, lat];
+      const oldBox = await sql<{
+        w: number;
+        s: number;
+        e: number;
+        n: number;
+      }>`select ST_XMin(geom) as w, ST_YMin(geom) as s,
       ST_XMax(geom) as e, ST_YMax(geom) as n from wifi where id = ${wifi.id}`.execute(b.db.kysely);
-    await sql`update wifi set name = 'tile edit test', geom = ST_SetSRID(ST_MakePoint(${moved[0]}, ${moved[1]}), 4326),
+      await sql`update wifi set name = 'tile edit test', geom = ST_SetSRID(ST_MakePoint(${moved[0]}, ${moved[1]}), 4326),
       version = version + 1 where id = ${wifi.id}`.execute(b.db.kysely);
-    // without invalidation the cache still answers (this is what invalidate is for)
-    const [x14, y14] = tileOf(lon, lat, 14);
-    const stale = await tile('wifi', 14, x14, y14);
-    expect(stale.wifi?.features.find((g) => g.id === wifi.id)?.properties.name).toBe(wifi.properties.name);
+      // without invalidation the cache still answers (this is what invalidate is for)
+      const [x14, y14] = tileOf(lon, lat, 14);
+      const stale = await tile('wifi', 14, x14, y14);
+      expect(stale.wifi?.features.find((g) => g.id === wifi.id)?.properties.name).toBe(wifi.properties.name);
 
-    const o = oldBox.rows[0] as { w: number; s: number; e: number; n: number };
-    const purged = tiles.invalidate('wifi', [
-      [o.w, o.s, o.e, o.n],
-      [moved[0], moved[1], moved[0], moved[1]],
-    ]);
-    expect(purged).toBeGreaterThanOrEqual(zooms.length);
-    for (const z of zooms) expect(tiles.cache.has('wifi', z, ...tileOf(lon, lat, z)), `z${z}`).toBe(false);
-    expect(tiles.cache.has('wifi', 14, fx, fy)).toBe(true);
-    expect(tiles.cache.has('signage', 14, sx, sy)).toBe(true);
+      const o = oldBox.rows[0] as { w: number; s: number; e: number; n: number };
+      const purged = tiles.invalidate('wifi', [
+        [o.w, o.s, o.e, o.n],
+        [moved[0], moved[1], moved[0], moved[1]],
+      ]);
+      expect(purged).toBeGreaterThanOrEqual(zooms.length);
+      for (const z of zooms) expect(tiles.cache.has('wifi', z, ...tileOf(lon, lat, z)), `z${z}`).toBe(false);
+      expect(tiles.cache.has('wifi', 14, fx, fy)).toBe(true);
+      expect(tiles.cache.has('signage', 14, sx, sy)).toBe(true);
 
-    const [nx, ny] = tileOf(moved[0], moved[1], 18);
-    const after18 = await tile('wifi', 18, nx, ny);
-    expect(after18.wifi?.features.find((g) => g.id === wifi.id)?.properties.name).toBe('tile edit test');
-    const [ox, oy] = tileOf(lon, lat, 18);
-    if (ox !== nx) expect((await tile('wifi', 18, ox, oy)).wifi?.features.find((g) => g.id === wifi.id)).toBeUndefined();
-    const after14 = await tile('wifi', 14, ...tileOf(moved[0], moved[1], 14));
-    expect(after14.wifi?.features.find((g) => g.id === wifi.id)?.properties.name).toBe('tile edit test');
-  });
+      const [nx, ny] = tileOf(moved[0], moved[1], 18);
+      const after18 = await tile('wifi', 18, nx, ny);
+      expect(after18.wifi?.features.find((g) => g.id === wifi.id)?.properties.name).toBe('tile edit test');
+      const [ox, oy] = tileOf(lon, lat, 18);
+      if (ox !== nx)
+        expect((await tile('wifi', 18, ox, oy)).wifi?.features.find((g) => g.id === wifi.id)).toBeUndefined();
+      const after14 = await tile('wifi', 14, ...tileOf(moved[0], moved[1], 14));
+      expect(after14.wifi?.features.find((g) => g.id === wifi.id)?.properties.name).toBe('tile edit test');
+    },
+  );
   it.skipIf(reason)('shows edits made through the write API on the next tile, on every zoom (cache on)', async () => {
     expect(b.config.tileCacheMb).toBeGreaterThan(0);
     const gis = await staff(b, 'tiles-gis', 'gis');
     const list = await (await b.request('/api/collections/update-lines/items?limit=1')).json();
-    const line = list.features[0] as { id: number; geometry: { coordinates: number[][][] }; properties: Record<string, unknown> };
-    const [lon, lat] = line.geometry.coordinates[0]?.[0] as [number, number];
+    const line = list.features[0] as {
+      id: number;
+      geometry: { coordinates: number[][][] };
+      properties: Record<string, unknown>;
+    };
+    const [lon, lat] = (line.geometry.coordinates[0] ?? [])[0] as [number, number];
     const tileGet = async (z: number, x: number, y: number) => {
       const res = await b.request(`/api/tiles/update-lines/${z}/${x}/${y}.mvt`);
       expect(res.status).toBe(200);
-      return decodeTile(new Uint8Array(await res.arrayBuffer()))['update-lines']?.features.find((f) => f.id === line.id);
+      return decodeTile(new Uint8Array(await res.arrayBuffer()))['update-lines']?.features.find(
+        (f) => f.id === line.id,
+      );
     };
     const zooms = [12, 14, 17];
     for (const z of zooms) {
@@ -218,7 +238,8 @@ describe.each(BACKENDS)('vector tiles on %s', (backendName) => {
       headers: { 'if-match': patch.headers.get('etag') ?? '' },
     });
     expect(del.status).toBeLessThan(300);
-    for (const z of zooms) expect(await tileGet(z, ...tileOf(lon + 0.01, lat + 0.01, z)), `z${z} deleted`).toBeUndefined();
+    for (const z of zooms)
+      expect(await tileGet(z, ...tileOf(lon + 0.01, lat + 0.01, z)), `z${z} deleted`).toBeUndefined();
   });
 });
 

@@ -14,7 +14,11 @@ const TileJsonParams = z.object({
   tileset: z
     .string()
     .regex(/^[a-z-]+\.json$/, 'expected a collection id followed by .json, e.g. wifi.json')
-    .openapi({ param: { name: 'tileset', in: 'path' }, description: `Collection id and .json (${COLLECTION_IDS.join(', ')})`, example: 'wifi.json' }),
+    .openapi({
+      param: { name: 'tileset', in: 'path' },
+      description: `Collection id and .json (${COLLECTION_IDS.join(', ')})`,
+      example: 'wifi.json',
+    }),
 });
 
 const int = (name: string, description: string) =>
@@ -35,7 +39,10 @@ const TileParams = z.object({
     .openapi({ param: { name: 'y', in: 'path' }, description: 'Row 0…2^z−1, followed by .mvt', example: '6340.mvt' }),
 });
 
-const TileJsonSchema = z.object({ tilejson: z.literal('3.0.0') }).passthrough().openapi('TileJSON');
+const TileJsonSchema = z
+  .object({ tilejson: z.literal('3.0.0') })
+  .passthrough()
+  .openapi('TileJSON');
 
 const tileJsonRoute = createRoute({
   method: 'get',
@@ -53,7 +60,10 @@ const tileRoute = createRoute({
   tags: ['Tiles'],
   request: { params: TileParams },
   responses: {
-    200: { description: 'The tile (possibly empty)', content: { [MVT]: { schema: z.string().openapi({ format: 'binary' }) } } },
+    200: {
+      description: 'The tile (possibly empty)',
+      content: { [MVT]: { schema: z.string().openapi({ format: 'binary' }) } },
+    },
     304: { description: 'Not modified (If-None-Match matched the ETag)' },
   },
 });

@@ -21,7 +21,12 @@ export function tileLat(y: number, z: number): number {
  * `[west, south, east, north]` in degrees of tile z/x/y grown by `bufferFraction` of its width on every side
  * (clamped to the Mercator world).
  */
-export function tileBoundsLonLat(z: number, x: number, y: number, bufferFraction = 0): [number, number, number, number] {
+export function tileBoundsLonLat(
+  z: number,
+  x: number,
+  y: number,
+  bufferFraction = 0,
+): [number, number, number, number] {
   const n = 2 ** z;
   const x0 = Math.max(0, x - bufferFraction);
   const x1 = Math.min(n, x + 1 + bufferFraction);

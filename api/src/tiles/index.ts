@@ -11,7 +11,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { type CachedTile, type LonLatBox, TileCache } from './cache.js';
 import { BUFFER, EXTENT } from './layer.js';
-import { renderTile, type EncoderName } from './render.js';
+import { type EncoderName, renderTile } from './render.js';
 
 export type { CachedTile, LonLatBox } from './cache.js';
 export type { EncoderName } from './render.js';

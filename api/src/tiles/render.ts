@@ -29,11 +29,19 @@ export function tileEtag(body: Uint8Array): string {
 }
 
 /** Renders tile z/x/y of a collection with the given encoder. The tile coordinates must be valid. */
-export async function renderTile(db: Db, encoder: EncoderName, collection: CollectionId, z: number, x: number, y: number): Promise<CachedTile> {
+export async function renderTile(
+  db: Db,
+  encoder: EncoderName,
+  collection: CollectionId,
+  z: number,
+  x: number,
+  y: number,
+): Promise<CachedTile> {
   const def = getCollection(collection);
   if (!def) throw new Error(`unknown collection ${collection}`);
   const reader = db.reader();
-  const body = encoder === 'postgres' ? await renderPostgres(reader, def, z, x, y) : await renderJs(reader, def, z, x, y);
+  const body =
+    encoder === 'postgres' ? await renderPostgres(reader, def, z, x, y) : await renderJs(reader, def, z, x, y);
   return { body, etag: tileEtag(body) };
 }
 
@@ -50,7 +58,9 @@ function unitSize(z: number): number {
  */
 function propertyColumns(def: CollectionDef, datesAsText: boolean): RawBuilder<unknown>[] {
   return tileProperties(def).map((p) =>
-    datesAsText && p.type === 'date' ? sql`${sql.ref(`t.${p.name}`)}::text as ${sql.ref(p.name)}` : sql`${sql.ref(`t.${p.name}`)}`,
+    datesAsText && p.type === 'date'
+      ? sql`${sql.ref(`t.${p.name}`)}::text as ${sql.ref(p.name)}`
+      : sql`${sql.ref(`t.${p.name}`)}`,
   );
 }
 
@@ -106,7 +116,12 @@ function sourceSql(def: CollectionDef, z: number, x: number, y: number, forJs: b
 }
 
 /** The statement of encoder (a) for one tile (exported so benchmarks can time the bare SQL). */
-export function postgresTileSql(def: CollectionDef, z: number, x: number, y: number): RawBuilder<{ mvt: Uint8Array | null }> {
+export function postgresTileSql(
+  def: CollectionDef,
+  z: number,
+  x: number,
+  y: number,
+): RawBuilder<{ mvt: Uint8Array | null }> {
   const names = propertyNames(def, z).map((n) => sql.ref(`s.${n}`));
   const cols = names.length ? sql`, ${sql.join(names)}` : sql``;
   return sql<{ mvt: Uint8Array | null }>`select ST_AsMVT(m, ${def.id}, ${EXTENT}, 'geom', 'id') as mvt from (

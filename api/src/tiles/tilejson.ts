@@ -15,7 +15,13 @@ export interface TileJson {
   maxzoom: number;
   bounds: [number, number, number, number];
   center: [number, number, number];
-  vector_layers: { id: string; description: string; minzoom: number; maxzoom: number; fields: Record<string, string> }[];
+  vector_layers: {
+    id: string;
+    description: string;
+    minzoom: number;
+    maxzoom: number;
+    fields: Record<string, string>;
+  }[];
 }
 
 /** Bounds of a collection's data in lon/lat, or the whole Mercator world when it is empty. */
