@@ -1,7 +1,8 @@
 /**
  * Loads the project's datasets (data/) and the 읍면동 boundaries (shared reference data) into the
- * database. Idempotent: each record has a stable `key`; an existing key is left alone, so re-running
- * changes nothing and never overwrites a staff edit.
+ * database. Idempotent: each record has a stable `key`, recorded in `seed_ledger` when first loaded; a key
+ * loaded once is never loaded again, so re-running changes nothing, never overwrites a staff edit and never
+ * brings back a record staff deleted or replaced by an import.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -59,7 +60,7 @@ function rowValues(def: CollectionDef, props: Record<string, unknown>, geometry:
   return values;
 }
 
-/** Loads every dataset; features whose key is already present are skipped. */
+/** Loads every dataset; keys loaded by an earlier run are skipped (see `seed_ledger`). */
 export async function seedAll(db: Kysely<Database>, sharedDataDir: string): Promise<SeedReport> {
   const report: SeedReport = {};
   await db.transaction().execute(async (trx) => {
@@ -70,28 +71,39 @@ export async function seedAll(db: Kysely<Database>, sharedDataDir: string): Prom
         continue;
       }
       const fc = JSON.parse(fs.readFileSync(src.file, 'utf8')) as FeatureCollection;
-      const rows = fc.features.map((f: Feature) => {
+      const seededBefore = new Set(
+        (await trx.selectFrom('seed_ledger').select('key').where('collection', '=', src.collection).execute()).map(
+          (r) => r.key,
+        ),
+      );
+      const fresh: { key: string; values: Record<string, unknown> }[] = [];
+      for (const f of fc.features as Feature[]) {
         const props = { ...(src.map ? src.map(f.properties ?? {}) : (f.properties ?? {})) };
+        const key = props.key;
+        if (typeof key !== 'string' || !key) throw new Error(`${src.file}: a feature has no key`);
+        if (!f.geometry) throw new Error(`${src.file}: feature ${key} has no geometry`);
+        if (seededBefore.has(key)) continue; // loaded once already: kept, edited or deleted by staff since
         if (src.collection === 'update-lines' && typeof props.area_key === 'string') {
           props.area_id = sql`(select id from update_areas where key = ${props.area_key})`;
         }
-        if (!props.key) throw new Error(`${src.file}: a feature has no key`);
-        if (!f.geometry) throw new Error(`${src.file}: feature ${props.key} has no geometry`);
-        const values = rowValues(def, props, f.geometry);
-        if (props.area_id !== undefined) values.area_id = props.area_id;
-        return values;
-      });
+        fresh.push({ key, values: rowValues(def, props, f.geometry) });
+      }
       let inserted = 0;
-      for (let i = 0; i < rows.length; i += 500) {
-        const chunk = rows.slice(i, i + 500);
+      for (let i = 0; i < fresh.length; i += 500) {
+        const chunk = fresh.slice(i, i + 500);
         const result = await trx
           .insertInto(def.table as 'wifi')
-          .values(chunk as never)
+          .values(chunk.map((r) => r.values) as never)
           .onConflict((oc) => oc.column('key').doNothing())
           .executeTakeFirst();
         inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
+        await trx
+          .insertInto('seed_ledger')
+          .values(chunk.map((r) => ({ key: r.key, collection: src.collection })))
+          .onConflict((oc) => oc.column('key').doNothing())
+          .execute();
       }
-      report[src.collection] = { inserted, skipped: rows.length - inserted };
+      report[src.collection] = { inserted, skipped: fc.features.length - inserted };
     }
   });
   return report;

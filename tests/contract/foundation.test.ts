@@ -35,7 +35,7 @@ describe.each(BACKENDS)('foundation on %s', (backendName) => {
     expect(body.postgis).toMatch(/^3\.\d+/);
   });
 
-  it.skipIf(reason)('seeding twice changes nothing and keeps a staff edit', async () => {
+  it.skipIf(reason)('seeding again changes nothing, keeps a staff edit and does not bring back a deleted record', async () => {
     const counts = async () => {
       const out: Record<string, number> = {};
       for (const def of Object.values(COLLECTIONS)) {
@@ -48,9 +48,10 @@ describe.each(BACKENDS)('foundation on %s', (backendName) => {
     await sql`update signage set name = 'staff edit', version = version + 1 where key = (select min(key) from signage)`.execute(
       b.db.kysely,
     );
+    await sql`delete from wifi where key = (select max(key) from wifi where demo)`.execute(b.db.kysely);
     const report = await seedAll(b.db.kysely, b.config.sharedDataDir);
     for (const r of Object.values(report)) expect(r.inserted).toBe(0);
-    expect(await counts()).toEqual(before);
+    expect(await counts()).toEqual({ ...before, wifi: (before.wifi ?? 0) - 1 });
     const edited = await sql<{ n: number }>`select count(*)::int as n from signage where name = 'staff edit'`.execute(b.db.kysely);
     expect(edited.rows[0]?.n).toBe(1);
   });

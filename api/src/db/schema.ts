@@ -132,6 +132,13 @@ export interface FaultReportsTable {
   updated_by: number | null;
 }
 
+/** Dataset keys the seeder has loaded once (never loaded again, even after a delete). */
+export interface SeedLedgerTable {
+  key: string;
+  collection: string;
+  seeded_at: Generated<Stamp>;
+}
+
 /** The database as Kysely sees it. */
 export interface Database {
   wifi: WifiTable;
@@ -143,6 +150,7 @@ export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   audit_log: AuditLogTable;
+  seed_ledger: SeedLedgerTable;
   fault_reports: FaultReportsTable;
 }
 
