@@ -264,6 +264,23 @@ describe('tile service', () => {
       tiles.invalidate('wifi', [[126.7, 37.6, 126.72, 37.62]]);
       await Promise.all([first, tiles.getTile('wifi', 12, x, y)]);
       expect(queries).toBe(3);
+
+      // reads go to a replica, except just after a write (a lagging replica must not refill the cache)
+      let replicaReads = 0;
+      const db = {
+        ...b.db,
+        reader: () => {
+          replicaReads++;
+          return b.db.kysely;
+        },
+      };
+      const viaReplicas = createTileService({ db, config: { ...b.config, tileCacheMb: 0 } });
+      await viaReplicas.getTile('signage', 12, x, y);
+      expect(replicaReads).toBe(1);
+      viaReplicas.invalidate('signage', [[126.7, 37.6, 126.72, 37.62]]);
+      await viaReplicas.getTile('signage', 12, x, y);
+      await viaReplicas.getTile('wifi', 12, x, y);
+      expect(replicaReads).toBe(2); // signage from the primary, wifi (not written) from a replica
     } finally {
       await b.close();
     }

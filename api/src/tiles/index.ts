@@ -16,6 +16,9 @@ import { type EncoderName, renderTile } from './render.js';
 export type { CachedTile, LonLatBox } from './cache.js';
 export type { EncoderName } from './render.js';
 
+/** How long after a write a collection's tiles are rendered from the primary rather than a read replica. */
+export const REPLICA_GRACE_MS = 30_000;
+
 /** Options of a tile service beyond the database and configuration. */
 export interface TileServiceOptions {
   /** Force one encoder (tests compare `js` with `postgres` on PostgreSQL); default: by backend. */
@@ -44,6 +47,9 @@ export function createTileService(deps: { db: Db; config: Config }, options: Til
   // renders in progress, so simultaneous requests for one tile share one query (keyed with the generation:
   // a request arriving after an edit never joins a render that may have read the data before it)
   const inFlight = new Map<string, Promise<CachedTile>>();
+  // when each collection was last written: its tiles are read from the primary for a while after a write, so a
+  // lagging read replica cannot put the pre-write data back into the cache
+  const lastWrite = new Map<string, number>();
   return {
     encoder,
     cache,
@@ -54,7 +60,8 @@ export function createTileService(deps: { db: Db; config: Config }, options: Til
       const key = `${collection}/${z}/${x}/${y}@${generation}`;
       const pending = inFlight.get(key);
       if (pending) return pending;
-      const render = renderTile(deps.db, encoder, collection, z, x, y)
+      const fromPrimary = Date.now() - (lastWrite.get(collection) ?? Number.NEGATIVE_INFINITY) < REPLICA_GRACE_MS;
+      const render = renderTile(deps.db, encoder, collection, z, x, y, { fromPrimary })
         .then((tile) => {
           cache.set(collection, z, x, y, tile, generation);
           return tile;
@@ -64,6 +71,7 @@ export function createTileService(deps: { db: Db; config: Config }, options: Til
       return render;
     },
     invalidate(collection, boxes) {
+      lastWrite.set(collection, Date.now());
       return cache.invalidate(collection, boxes);
     },
   };

@@ -28,7 +28,11 @@ export function tileEtag(body: Uint8Array): string {
   return `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
 }
 
-/** Renders tile z/x/y of a collection with the given encoder. The tile coordinates must be valid. */
+/**
+ * Renders tile z/x/y of a collection with the given encoder (the tile coordinates must be valid), from a
+ * read replica when there are any, or from the primary with `fromPrimary` (just after a write, when a replica
+ * may not have it yet).
+ */
 export async function renderTile(
   db: Db,
   encoder: EncoderName,
@@ -36,10 +40,11 @@ export async function renderTile(
   z: number,
   x: number,
   y: number,
+  options: { fromPrimary?: boolean } = {},
 ): Promise<CachedTile> {
   const def = getCollection(collection);
   if (!def) throw new Error(`unknown collection ${collection}`);
-  const reader = db.reader();
+  const reader = options.fromPrimary ? db.kysely : db.reader();
   const body =
     encoder === 'postgres' ? await renderPostgres(reader, def, z, x, y) : await renderJs(reader, def, z, x, y);
   return { body, etag: tileEtag(body) };
