@@ -7,6 +7,7 @@ import postgres from 'postgres';
 import type { Config } from '../config.js';
 import { StartupError } from '../errors.js';
 import { PGliteDialect } from './pglite-dialect.js';
+import { DURABLE_START_PARAMS, DurableNodeFS } from './pglite-durable.js';
 import { PostgresPoolDialect } from './postgres-dialect.js';
 import { withPreparedStatements } from './prepared.js';
 import type { Database } from './schema.js';
@@ -139,7 +140,9 @@ async function openPGlite(dataDir: string): Promise<Db> {
     }
     pg = await withTimeout(
       PGlite.create({
-        dataDir: pgDir,
+        // fsync on, with a file system that really syncs: a commit is on disk when it returns (pglite-durable.ts)
+        fs: new DurableNodeFS(pgDir),
+        startParams: DURABLE_START_PARAMS,
         extensions: { postgis },
         parsers: { [INT8]: (x: string) => Number(x), [DATE]: (x: string) => x },
       }),
