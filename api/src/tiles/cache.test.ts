@@ -97,6 +97,17 @@ describe('TileCache', () => {
     expect(c.has('wifi', z, x + 2, y)).toBe(true);
   });
 
+  it('clears one collection wholly', () => {
+    const c = new TileCache(1024 * 1024, 0);
+    c.set('wifi', 3, 1, 1, tile(10), 0);
+    c.set('wifi', 9, 100, 100, tile(10), 0);
+    c.set('signage', 3, 1, 1, tile(10), 0);
+    c.clear('wifi');
+    expect(c.size).toBe(1);
+    expect(c.has('signage', 3, 1, 1)).toBe(true);
+    expect(c.generation('wifi')).toBe(1);
+  });
+
   it('does not store a tile rendered before an invalidation of its collection', () => {
     const c = new TileCache(1024 * 1024, 0);
     const g = c.generation('wifi');

@@ -38,6 +38,8 @@ export interface TileService {
    * Call it after each write with the old and new geometry's bounding boxes. Returns how many tiles were purged.
    */
   invalidate(collection: CollectionId, boxes: readonly LonLatBox[]): number;
+  /** Purges every cached tile of a collection (after a bulk import or replace, wherever its rows lie). */
+  invalidateAll(collection: CollectionId): void;
 }
 
 /** Creates the tile service of an app. */
@@ -73,6 +75,10 @@ export function createTileService(deps: { db: Db; config: Config }, options: Til
     invalidate(collection, boxes) {
       lastWrite.set(collection, Date.now());
       return cache.invalidate(collection, boxes);
+    },
+    invalidateAll(collection) {
+      lastWrite.set(collection, Date.now());
+      cache.clear(collection);
     },
   };
 }
