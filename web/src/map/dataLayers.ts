@@ -85,6 +85,16 @@ type SourcelessLayer = LayerSpecification extends infer L
   : never;
 
 const OVERLAY_LAYERS: Record<OverlayName | 'selected', SourcelessLayer[]> = {
+  'import-preview': [
+    { id: 'ov-import-preview-fill', type: 'fill', filter: isPolygon, paint: { 'fill-color': '#0891b2', 'fill-opacity': 0.2 } },
+    { id: 'ov-import-preview-line', type: 'line', paint: { 'line-color': '#0891b2', 'line-width': 3, 'line-dasharray': [2, 1] } },
+    {
+      id: 'ov-import-preview-point',
+      type: 'circle',
+      filter: ['==', ['geometry-type'], 'Point'],
+      paint: { 'circle-radius': 6, 'circle-color': '#0891b2', 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 },
+    },
+  ],
   'ledger-lines': [
     { id: 'ov-ledger-lines', type: 'line', paint: { 'line-color': '#f59e0b', 'line-width': 5, 'line-opacity': 0.9 } },
   ],

@@ -14,7 +14,14 @@ export interface ViewItem {
 }
 
 /** Names of the overlays MapView draws from `app.overlays`. */
-export type OverlayName = 'wifi-origin' | 'wifi-circles' | 'measure' | 'ledger-lines' | 'ledger-outside' | 'focus';
+export type OverlayName =
+  | 'wifi-origin'
+  | 'wifi-circles'
+  | 'measure'
+  | 'ledger-lines'
+  | 'ledger-outside'
+  | 'focus'
+  | 'import-preview';
 
 /** A reference to a feature: its collection and id. */
 export interface FeatureRef {
@@ -42,7 +49,7 @@ export const app = $state({
   /** Message for the polite live region. */
   announcement: '',
   overlays: Object.fromEntries(
-    (['wifi-origin', 'wifi-circles', 'measure', 'ledger-lines', 'ledger-outside', 'focus'] as OverlayName[]).map(
+    (['wifi-origin', 'wifi-circles', 'measure', 'ledger-lines', 'ledger-outside', 'focus', 'import-preview'] as OverlayName[]).map(
       (n) => [n, EMPTY],
     ),
   ) as Record<OverlayName, FeatureCollection>,
