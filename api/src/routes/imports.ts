@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { requireEditor } from '../auth/session.js';
-import { CITY_BBOX, COLLECTION_IDS, getCollection } from '../collections.js';
+import { COLLECTION_IDS, type CollectionId, getCollection } from '../collections.js';
 import type { AppDeps, AppEnv } from '../context.js';
 import { ApiError } from '../errors.js';
 import { parseEncoding } from '../import/encoding.js';
@@ -146,7 +146,8 @@ function view(job: ImportJob) {
 export function importsRoutes(deps: AppDeps) {
   const app = apiRouter();
   const jobs = new ImportJobs(deps.db.kysely, (report) => {
-    deps.tiles?.invalidate(report.collection, [CITY_BBOX]);
+    // an import can touch anything (a --replace empties the layer first): drop all of the layer's tiles
+    deps.tiles?.invalidateAll(report.collection as CollectionId);
   });
 
   app.openapi(postRoute, async (c) => {
