@@ -33,6 +33,8 @@ declare module 'autocannon' {
     errors: number;
     timeouts: number;
     non2xx: number;
+    /** Seconds the run took. */
+    duration: number;
   }
   /** Runs a load test; resolves with its result. */
   function autocannon(options: Options): Promise<Result>;
