@@ -32,6 +32,9 @@ process.on('uncaughtException', (err) => {
   process.exit(1);
 });
 
+/** How long a connection with nothing in flight is kept during a drain, in case its request is still unread. */
+const IDLE_GRACE_MS = 500;
+
 /** How long a SIGTERM/SIGINT waits for in-flight requests before exiting anyway (orchestrators wait 30 s). */
 const DRAIN_MS = 25_000;
 
@@ -42,20 +45,27 @@ const DRAIN_MS = 25_000;
  * written to a slow client, and would cut that answer off.
  */
 function trackConnections(server: Server): () => void {
-  const busy = new Map<Socket, number>();
+  // per connection: requests in flight, and when it last did something (accepted, request, answer sent)
+  const state = new Map<Socket, { busy: number; since: number }>();
   server.on('connection', (socket: Socket) => {
-    busy.set(socket, 0);
-    socket.on('close', () => busy.delete(socket));
+    state.set(socket, { busy: 0, since: performance.now() });
+    socket.on('close', () => state.delete(socket));
   });
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const socket = req.socket;
-    busy.set(socket, (busy.get(socket) ?? 0) + 1);
+    const s = state.get(req.socket);
+    if (!s) return;
+    s.busy += 1;
+    s.since = performance.now();
     res.on('close', () => {
-      if (busy.has(socket)) busy.set(socket, Math.max(0, (busy.get(socket) ?? 1) - 1));
+      s.busy = Math.max(0, s.busy - 1);
+      s.since = performance.now();
     });
   });
+  // a connection accepted a moment ago may hold a request not read yet: it gets IDLE_GRACE_MS to show it
   const closeIdle = () => {
-    for (const [socket, n] of busy) if (n === 0 && socket.writableLength === 0) socket.destroy();
+    const now = performance.now();
+    for (const [socket, s] of state)
+      if (s.busy === 0 && socket.writableLength === 0 && now - s.since >= IDLE_GRACE_MS) socket.destroy();
   };
   server.closeIdleConnections = closeIdle;
   return closeIdle;
