@@ -1,5 +1,5 @@
 /**
- * `npx tsx scripts/bench-data.ts` — loads the shared benchmark data (/work/shared/bench/setup-data.sql:
+ * `npx tsx scripts/bench-data.ts` — loads the shared benchmark data (../shared/bench/setup-data.sql:
  * 100,000 Wi-Fi points over South Korea, 2,000 of them in Gimpo; 50,000 pipe segments over Gimpo) into our
  * collections, in a database of ours (default `gimpo_bench`): created if missing, migrated, seeded, then
  * bench.wifi → `wifi` and bench.pipes → `update-lines` (facility from the row) by INSERT … SELECT.
@@ -7,13 +7,14 @@
  * Settings: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/gimpo_bench), BENCH_SQL, FORCE=1 reloads.
  */
 import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import postgres from 'postgres';
-import { loadConfig } from '../api/src/config.js';
+import { loadConfig, ROOT_DIR } from '../api/src/config.js';
 import { startDatabase } from '../api/src/startup.js';
 
 const URL_ = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/gimpo_bench';
-const BENCH_SQL = process.env.BENCH_SQL || '/work/shared/bench/setup-data.sql';
-const SOURCE = 'synthetic benchmark data, /work/shared/bench/setup-data.sql (md5-seeded)';
+const BENCH_SQL = process.env.BENCH_SQL || path.join(ROOT_DIR, '..', 'shared', 'bench', 'setup-data.sql');
+const SOURCE = 'synthetic benchmark data, ../shared/bench/setup-data.sql (md5-seeded)';
 
 async function ensureDatabase(url: string): Promise<void> {
   const name = new URL(url).pathname.slice(1);

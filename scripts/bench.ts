@@ -4,7 +4,7 @@
  * - startup: spawns `tsx api/src/server.ts` on a fresh DATA_DIR (cold: create, migrate, seed) and again on the
  *   same folder (warm), polls `/api/health`, reports the time to healthy and the peak resident memory.
  * - items, tiles (cold/warm), nearest, search, stats, import: national-scale synthetic data (100,000 Wi-Fi points,
- *   50,000 pipe segments from /work/shared/bench/setup-data.sql, md5-seeded, identical on every run) in the
+ *   50,000 pipe segments from ../shared/bench/setup-data.sql, md5-seeded, identical on every run) in the
  *   PostgreSQL database `gimpo_bench`; the server runs as a child process on 127.0.0.1 and autocannon drives it
  *   with a rotating list of requests (50 bbox windows and the 156 z14 tiles over Gimpo, as the peer bench uses).
  * - bundle: gzipped size of what the browser loads for the first view (index.html and the assets it names).
@@ -37,7 +37,7 @@ const DURATION = Number(process.env.BENCH_DURATION || 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 16);
 const PORT = Number(process.env.BENCH_PORT || 8851);
 const BENCH_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/gimpo_bench';
-const BENCH_SQL = process.env.BENCH_SQL || '/work/shared/bench/setup-data.sql';
+const _BENCH_SQL = process.env.BENCH_SQL || path.join(ROOT_DIR, '..', 'shared', 'bench', 'setup-data.sql');
 const GIMPO = { minx: 126.53, miny: 37.58, maxx: 126.8, maxy: 37.78 };
 
 /** One row of the result table. */
@@ -55,7 +55,7 @@ interface Row {
 const rows: Row[] = [];
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
 
-/** The 50 bbox windows of /work/shared/bench/lib.sh (z14- and z15-sized, R2 sequence) over Gimpo. */
+/** The 50 bbox windows of ../shared/bench/lib.sh (z14- and z15-sized, R2 sequence) over Gimpo. */
 function benchBboxes(): string[] {
   const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
   const out: string[] = [];

@@ -80,7 +80,13 @@ interface Plan {
   to: string;
 }
 const PLANS: Plan[] = [
-  { areaKey: 'update-2024-road-wolgot', share: 0.65, mix: [{ facility: 'road', weight: 1 }], from: '2024-04-01', to: '2024-11-30' },
+  {
+    areaKey: 'update-2024-road-wolgot',
+    share: 0.65,
+    mix: [{ facility: 'road', weight: 1 }],
+    from: '2024-04-01',
+    to: '2024-11-30',
+  },
   {
     areaKey: 'update-2024-water-tongjin-wolgot-haseong',
     share: 0.55,
@@ -92,9 +98,27 @@ const PLANS: Plan[] = [
     to: '2024-11-30',
   },
   // 2023: the plan gives results only; survey dates are assumed within April-November 2023
-  { areaKey: 'update-2023-road', share: 1, mix: [{ facility: 'road', weight: 1 }], from: '2023-04-01', to: '2023-11-30' },
-  { areaKey: 'update-2023-water', share: 1, mix: [{ facility: 'water', weight: 1 }], from: '2023-04-01', to: '2023-11-30' },
-  { areaKey: 'update-2023-sewer', share: 1, mix: [{ facility: 'sewer', weight: 1 }], from: '2023-04-01', to: '2023-11-30' },
+  {
+    areaKey: 'update-2023-road',
+    share: 1,
+    mix: [{ facility: 'road', weight: 1 }],
+    from: '2023-04-01',
+    to: '2023-11-30',
+  },
+  {
+    areaKey: 'update-2023-water',
+    share: 1,
+    mix: [{ facility: 'water', weight: 1 }],
+    from: '2023-04-01',
+    to: '2023-11-30',
+  },
+  {
+    areaKey: 'update-2023-sewer',
+    share: 1,
+    mix: [{ facility: 'sewer', weight: 1 }],
+    from: '2023-04-01',
+    to: '2023-11-30',
+  },
 ];
 const LABEL = { road: '도로 구간', water: '상수 관로', sewer: '하수 관로' } as const;
 const DAY = 86_400_000;
@@ -105,7 +129,10 @@ const randomDate = (from: string, to: string) => {
 };
 const pick = (mix: Plan['mix']) => {
   let r = rand();
-  for (const m of mix) if ((r -= m.weight) < 0) return m.facility;
+  for (const m of mix) {
+    r -= m.weight;
+    if (r < 0) return m.facility;
+  }
   return mix[mix.length - 1]!.facility;
 };
 
@@ -147,7 +174,9 @@ for (const plan of PLANS) {
     count++;
     add(coords, pick(plan.mix), plan.areaKey, randomDate(plan.from, plan.to));
   }
-  summary.push(`${plan.areaKey}: ${count} lines, ${(done / 1000).toFixed(3)} km = ${((done / targetM) * plan.share * 100).toFixed(1)} % of ${a.properties.target_km} km`);
+  summary.push(
+    `${plan.areaKey}: ${count} lines, ${(done / 1000).toFixed(3)} km = ${((done / targetM) * plan.share * 100).toFixed(1)} % of ${a.properties.target_km} km`,
+  );
 }
 
 // Three lines placed OUTSIDE the area they are assigned to (QA: "line outside its project area").
@@ -176,4 +205,6 @@ const body = features.map((f) => JSON.stringify(f)).join(',\n');
 fs.mkdirSync(path.dirname(OUT), { recursive: true });
 fs.writeFileSync(OUT, `{"type":"FeatureCollection","features":[\n${body}\n]}\n`);
 for (const s of summary) console.log(s);
-console.log(`wrote ${path.relative(root, OUT)}: ${features.length} features, ${(fs.statSync(OUT).size / 1e6).toFixed(2)} MB`);
+console.log(
+  `wrote ${path.relative(root, OUT)}: ${features.length} features, ${(fs.statSync(OUT).size / 1e6).toFixed(2)} MB`,
+);

@@ -1,6 +1,6 @@
 /**
  * `npx tsx scripts/tiles-bench.ts` — single-tile timings of the vector tiles, in process, one request at a
- * time, over the 156 z14 tiles covering Gimpo (as /work/shared/bench uses):
+ * time, over the 156 z14 tiles covering Gimpo (as ../shared/bench uses):
  *
  * - our SQL: the very statement the server runs for the tile (`postgresTileSql`), sent with postgres.js;
  * - uncached: `GET /api/tiles/{id}/14/x/y.mvt` through the app (routing, validation, SQL, ETag) with the cache off;

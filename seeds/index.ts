@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import { type Kysely, sql } from 'kysely';
-import { type CollectionDef, COLLECTIONS, type CollectionId, writableColumns } from '../api/src/collections.js';
+import { COLLECTIONS, type CollectionDef, type CollectionId, writableColumns } from '../api/src/collections.js';
 import { ROOT_DIR } from '../api/src/config.js';
 import { columnValue, geometryValue } from '../api/src/db/queries/features.js';
 import type { Database } from '../api/src/db/schema.js';

@@ -68,7 +68,14 @@ export const COMMON_PROPERTIES: readonly PropertyDef[] = [
   { name: 'key', type: 'text', ko: '자료 키', en: 'Dataset key', maxLength: 200 },
 ];
 
-const EMD: PropertyDef = { name: 'emd', type: 'text', ko: '읍면동', en: 'Town / district', queryable: true, maxLength: 50 };
+const EMD: PropertyDef = {
+  name: 'emd',
+  type: 'text',
+  ko: '읍면동',
+  en: 'Town / district',
+  queryable: true,
+  maxLength: 50,
+};
 const NAME: PropertyDef = { name: 'name', type: 'text', ko: '이름', en: 'Name', required: true, maxLength: 200 };
 const ADDRESS: PropertyDef = { name: 'address', type: 'text', ko: '주소', en: 'Address', maxLength: 300 };
 
@@ -113,7 +120,15 @@ export const COLLECTIONS: Record<CollectionId, CollectionDef> = {
       { name: 'mgmt_no', type: 'text', ko: '관리번호', en: 'Management no.', queryable: true, maxLength: 100 },
       { name: 'manager', type: 'text', ko: '관리기관', en: 'Managing body', maxLength: 100 },
       { name: 'phone', type: 'text', ko: '관리기관전화번호', en: 'Phone', maxLength: 50 },
-      { name: 'plan_year', type: 'integer', ko: '구축 계획연도', en: 'Plan year', queryable: true, minimum: 2000, maximum: 2100 },
+      {
+        name: 'plan_year',
+        type: 'integer',
+        ko: '구축 계획연도',
+        en: 'Plan year',
+        queryable: true,
+        minimum: 2000,
+        maximum: 2100,
+      },
       EMD,
     ],
   },
@@ -131,11 +146,27 @@ export const COLLECTIONS: Record<CollectionId, CollectionDef> = {
     titleColumn: 'name',
     properties: [
       NAME,
-      { name: 'kind', type: 'text', ko: '종류', en: 'Kind', required: true, enum: ['symbol', 'character'], queryable: true },
+      {
+        name: 'kind',
+        type: 'text',
+        ko: '종류',
+        en: 'Kind',
+        required: true,
+        enum: ['symbol', 'character'],
+        queryable: true,
+      },
       { name: 'characters', type: 'text[]', ko: '캐릭터', en: 'Characters' },
       { name: 'place', type: 'text', ko: '설치 장소', en: 'Place', maxLength: 200 },
       ADDRESS,
-      { name: 'installed_year', type: 'integer', ko: '설치연도', en: 'Installed (year)', queryable: true, minimum: 1900, maximum: 2100 },
+      {
+        name: 'installed_year',
+        type: 'integer',
+        ko: '설치연도',
+        en: 'Installed (year)',
+        queryable: true,
+        minimum: 1900,
+        maximum: 2100,
+      },
       EMD,
     ],
   },
@@ -185,8 +216,25 @@ export const COLLECTIONS: Record<CollectionId, CollectionDef> = {
     titleColumn: 'name',
     properties: [
       NAME,
-      { name: 'facility', type: 'text', ko: '시설 구분', en: 'Facility', required: true, enum: FACILITIES, queryable: true },
-      { name: 'year', type: 'integer', ko: '사업연도', en: 'Year', required: true, queryable: true, minimum: 2000, maximum: 2100 },
+      {
+        name: 'facility',
+        type: 'text',
+        ko: '시설 구분',
+        en: 'Facility',
+        required: true,
+        enum: FACILITIES,
+        queryable: true,
+      },
+      {
+        name: 'year',
+        type: 'integer',
+        ko: '사업연도',
+        en: 'Year',
+        required: true,
+        queryable: true,
+        minimum: 2000,
+        maximum: 2100,
+      },
       { name: 'region', type: 'text', ko: '사업 지역', en: 'Region', maxLength: 200 },
       { name: 'target_km', type: 'number', ko: '목표 연장(km)', en: 'Target (km)', minimum: 0, maximum: 100000 },
       { name: 'budget_krw', type: 'integer', ko: '사업비(원)', en: 'Budget (KRW)', minimum: 0 },
@@ -217,7 +265,15 @@ export const COLLECTIONS: Record<CollectionId, CollectionDef> = {
     titleColumn: 'name',
     properties: [
       { name: 'name', type: 'text', ko: '이름', en: 'Name', maxLength: 200 },
-      { name: 'facility', type: 'text', ko: '시설 구분', en: 'Facility', required: true, enum: FACILITIES, queryable: true },
+      {
+        name: 'facility',
+        type: 'text',
+        ko: '시설 구분',
+        en: 'Facility',
+        required: true,
+        enum: FACILITIES,
+        queryable: true,
+      },
       { name: 'area_id', type: 'integer', ko: '사업 ID', en: 'Project id', queryable: true, minimum: 1 },
       { name: 'surveyed_on', type: 'date', ko: '조사일', en: 'Surveyed on' },
       { name: 'length_m', type: 'number', ko: '연장(m)', en: 'Length (m)', readOnly: true },

@@ -9,7 +9,10 @@ export function apiRouter(): OpenAPIHono<AppEnv> {
     defaultHook: (result) => {
       if (!result.success) {
         const errors = zodFieldErrors(result.error);
-        throw ApiError.badRequest(`Invalid request: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, errors);
+        throw ApiError.badRequest(
+          `Invalid request: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`,
+          errors,
+        );
       }
     },
   });

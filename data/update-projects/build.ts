@@ -16,7 +16,8 @@ const OUT = path.join(here, 'update-areas.geojson');
 const TOLERANCE = 0.0005; // degrees (~45-55 m)
 
 type Area = Feature<Polygon | MultiPolygon>;
-const read = (f: string) => JSON.parse(fs.readFileSync(path.join(BOUNDARIES, f), 'utf8')) as FeatureCollection<MultiPolygon>;
+const read = (f: string) =>
+  JSON.parse(fs.readFileSync(path.join(BOUNDARIES, f), 'utf8')) as FeatureCollection<MultiPolygon>;
 const emd = read('gimpo-emd-2018.geojson');
 const city = read('gimpo-city-2018.geojson');
 
@@ -47,15 +48,21 @@ function outline(parts: Area[]): MultiPolygon {
 }
 
 const PLAN = 'Gimpo 2024 work plan (shared/seeds/000_eb6a0c5ef4e587e2.txt), 정보통신담당관';
-const ATTR = 'Outline: Source: Statistics Korea (KOSTAT) 2018 boundaries, simplified (shared/data/boundaries, via southkorea/southkorea-maps).';
-const SCHEDULE_2024 = "2023-12 사전절차; 2024-03 계약·착수; 2024-11 공공측량 성과심사; 2024-12 준공·플랫폼 로딩 (사업기간 '24.4.~11.)";
+const ATTR =
+  'Outline: Source: Statistics Korea (KOSTAT) 2018 boundaries, simplified (shared/data/boundaries, via southkorea/southkorea-maps).';
+const SCHEDULE_2024 =
+  "2023-12 사전절차; 2024-03 계약·착수; 2024-11 공공측량 성과심사; 2024-12 준공·플랫폼 로딩 (사업기간 '24.4.~11.)";
 const D = '2024-01-01';
 
 const wolgot = outline([byName('월곶면')]);
 const tww = outline([byName('통진읍'), byName('월곶면'), byName('하성면')]);
 const whole = outline(city.features as Area[]);
 
-const area = (geometry: MultiPolygon, properties: Record<string, unknown>) => ({ type: 'Feature', geometry, properties });
+const area = (geometry: MultiPolygon, properties: Record<string, unknown>) => ({
+  type: 'Feature',
+  geometry,
+  properties,
+});
 const wholeNote = (what: string) =>
   `Outline = the whole city (KOSTAT 2018 city outline, simplified ${TOLERANCE}°): the plan gives no region for the 2023 ${what} update, so this is NOT the surveyed extent. verified=false.`;
 

@@ -35,26 +35,33 @@ describe.each(BACKENDS)('foundation on %s', (backendName) => {
     expect(body.postgis).toMatch(/^3\.\d+/);
   });
 
-  it.skipIf(reason)('seeding again changes nothing, keeps a staff edit and does not bring back a deleted record', async () => {
-    const counts = async () => {
-      const out: Record<string, number> = {};
-      for (const def of Object.values(COLLECTIONS)) {
-        const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(def.table)}`.execute(b.db.kysely);
-        out[def.id] = r.rows[0]?.n ?? 0;
-      }
-      return out;
-    };
-    const before = await counts();
-    await sql`update signage set name = 'staff edit', version = version + 1 where key = (select min(key) from signage)`.execute(
-      b.db.kysely,
-    );
-    await sql`delete from wifi where key = (select max(key) from wifi where demo)`.execute(b.db.kysely);
-    const report = await seedAll(b.db.kysely, b.config.sharedDataDir);
-    for (const r of Object.values(report)) expect(r.inserted).toBe(0);
-    expect(await counts()).toEqual({ ...before, wifi: (before.wifi ?? 0) - 1 });
-    const edited = await sql<{ n: number }>`select count(*)::int as n from signage where name = 'staff edit'`.execute(b.db.kysely);
-    expect(edited.rows[0]?.n).toBe(1);
-  });
+  it.skipIf(reason)(
+    'seeding again changes nothing, keeps a staff edit and does not bring back a deleted record',
+    async () => {
+      const counts = async () => {
+        const out: Record<string, number> = {};
+        for (const def of Object.values(COLLECTIONS)) {
+          const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(def.table)}`.execute(
+            b.db.kysely,
+          );
+          out[def.id] = r.rows[0]?.n ?? 0;
+        }
+        return out;
+      };
+      const before = await counts();
+      await sql`update signage set name = 'staff edit', version = version + 1 where key = (select min(key) from signage)`.execute(
+        b.db.kysely,
+      );
+      await sql`delete from wifi where key = (select max(key) from wifi where demo)`.execute(b.db.kysely);
+      const report = await seedAll(b.db.kysely, b.config.sharedDataDir);
+      for (const r of Object.values(report)) expect(r.inserted).toBe(0);
+      expect(await counts()).toEqual({ ...before, wifi: (before.wifi ?? 0) - 1 });
+      const edited = await sql<{ n: number }>`select count(*)::int as n from signage where name = 'staff edit'`.execute(
+        b.db.kysely,
+      );
+      expect(edited.rows[0]?.n).toBe(1);
+    },
+  );
 
   it.skipIf(reason)('holds the ten promotional entries of the plan', async () => {
     const sculptures = await items('sculptures');
@@ -67,7 +74,10 @@ describe.each(BACKENDS)('foundation on %s', (backendName) => {
     for (const f of characters) expect(f.properties.characters).toEqual(['포수', '포미']);
     for (const place of ['라베니체', '평화누리길', '한강중앙공원', '걸포중앙공원', '태산패밀리파크', '솔터축구장']) {
       const where = (f: Fc['features'][number]) => `${f.properties.name} ${f.properties.place} ${f.properties.address}`;
-      expect(characters.filter((f) => where(f).includes(place)), place).toHaveLength(1);
+      expect(
+        characters.filter((f) => where(f).includes(place)),
+        place,
+      ).toHaveLength(1);
     }
     const led = signage.features.filter((f) => f.properties.kind === 'led');
     expect(led).toHaveLength(1);
@@ -78,7 +88,9 @@ describe.each(BACKENDS)('foundation on %s', (backendName) => {
     expect(JSON.stringify(backlit[0]?.properties)).toContain('김포공항');
     const boards = signage.features.filter((f) => f.properties.kind === 'smart-board');
     expect(boards).toHaveLength(14);
-    expect(boards.filter((f) => f.properties.emd === '마산동' || String(f.properties.name).includes('마산동'))).toHaveLength(0);
+    expect(
+      boards.filter((f) => f.properties.emd === '마산동' || String(f.properties.name).includes('마산동')),
+    ).toHaveLength(0);
     expect(boards.filter((f) => String(f.properties.name).includes('민원동'))).toHaveLength(1);
   });
 
@@ -136,7 +148,17 @@ describe.each(BACKENDS)('foundation on %s', (backendName) => {
     const tables = await sql<{ table_name: string }>`
       select table_name from information_schema.tables where table_schema = 'public'`.execute(b.db.kysely);
     const names = tables.rows.map((t) => t.table_name);
-    for (const t of ['wifi', 'sculptures', 'signage', 'update_areas', 'update_lines', 'admin_areas', 'users', 'sessions', 'audit_log']) {
+    for (const t of [
+      'wifi',
+      'sculptures',
+      'signage',
+      'update_areas',
+      'update_lines',
+      'admin_areas',
+      'users',
+      'sessions',
+      'audit_log',
+    ]) {
       expect(names).toContain(t);
     }
   });

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServerProcess, signalTree, sleep, startServer, stopServer, waitHealthy } from '../load/server.js';
+import { type ServerProcess, signalTree, startServer, stopServer, waitHealthy } from '../load/server.js';
 import { embeddedDataDir } from './embedded.js';
 
 const PORT = 8855;

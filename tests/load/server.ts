@@ -4,7 +4,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { ROOT_DIR } from '../../api/src/config.js';
 
 /** A server child process started by `startServer`. */

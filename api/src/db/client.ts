@@ -116,7 +116,9 @@ function lockDataDir(dataDir: string): () => void {
       };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new StartupError(`cannot write to data folder ${dataDir} (${(err as Error).message}); set DATA_DIR to a writable folder`);
+        throw new StartupError(
+          `cannot write to data folder ${dataDir} (${(err as Error).message}); set DATA_DIR to a writable folder`,
+        );
       }
       const holder = Number(fs.readFileSync(lockFile, 'utf8').trim());
       if (holder && holder !== process.pid && pidAlive(holder)) {

@@ -1,5 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import {
+  CompiledQuery,
   type DatabaseConnection,
   type Dialect,
   type Driver,
@@ -9,7 +10,6 @@ import {
   PostgresQueryCompiler,
   type QueryResult,
   type TransactionSettings,
-  CompiledQuery,
 } from 'kysely';
 
 /**

@@ -16,7 +16,9 @@ const route = createRoute({
   path: '/health',
   summary: 'Liveness and backend of the server',
   tags: ['Service'],
-  responses: { 200: { description: 'The server and its database answer', content: { 'application/json': { schema: Health } } } },
+  responses: {
+    200: { description: 'The server and its database answer', content: { 'application/json': { schema: Health } } },
+  },
 });
 
 /** `GET /api/health`: which database backs the server and its PostGIS version. */

@@ -52,13 +52,9 @@ const ImportQuery = z.object({
   replace: flag.openapi({ description: "Replace the collection (update-lines: the layer's facility)" }),
   skipInvalid: flag.openapi({ description: 'Load the valid rows and report the rest' }),
   dryRun: flag.openapi({ description: 'Validate and report without writing' }),
-  name: z
-    .string()
-    .max(200)
-    .optional()
-    .openapi({
-      description: 'File name (with its extension) when the body is the file itself rather than multipart/form-data',
-    }),
+  name: z.string().max(200).optional().openapi({
+    description: 'File name (with its extension) when the body is the file itself rather than multipart/form-data',
+  }),
   preview: flag.openapi({
     description: 'Validate and return the first rows as GeoJSON; confirm later with POST /imports/{job}/confirm',
   }),

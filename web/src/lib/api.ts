@@ -1,4 +1,4 @@
-// The one HTTP client of the web app: typed calls to the API of /work/shared/API.md.
+// The one HTTP client of the web app: typed calls to the API of ../shared/API.md.
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
 
 /** A property label served by `/api/client-config`. */

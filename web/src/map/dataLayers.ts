@@ -86,8 +86,17 @@ type SourcelessLayer = LayerSpecification extends infer L
 
 const OVERLAY_LAYERS: Record<OverlayName | 'selected', SourcelessLayer[]> = {
   'import-preview': [
-    { id: 'ov-import-preview-fill', type: 'fill', filter: isPolygon, paint: { 'fill-color': '#0891b2', 'fill-opacity': 0.2 } },
-    { id: 'ov-import-preview-line', type: 'line', paint: { 'line-color': '#0891b2', 'line-width': 3, 'line-dasharray': [2, 1] } },
+    {
+      id: 'ov-import-preview-fill',
+      type: 'fill',
+      filter: isPolygon,
+      paint: { 'fill-color': '#0891b2', 'fill-opacity': 0.2 },
+    },
+    {
+      id: 'ov-import-preview-line',
+      type: 'line',
+      paint: { 'line-color': '#0891b2', 'line-width': 3, 'line-dasharray': [2, 1] },
+    },
     {
       id: 'ov-import-preview-point',
       type: 'circle',

@@ -49,9 +49,17 @@ export const app = $state({
   /** Message for the polite live region. */
   announcement: '',
   overlays: Object.fromEntries(
-    (['wifi-origin', 'wifi-circles', 'measure', 'ledger-lines', 'ledger-outside', 'focus', 'import-preview'] as OverlayName[]).map(
-      (n) => [n, EMPTY],
-    ),
+    (
+      [
+        'wifi-origin',
+        'wifi-circles',
+        'measure',
+        'ledger-lines',
+        'ledger-outside',
+        'focus',
+        'import-preview',
+      ] as OverlayName[]
+    ).map((n) => [n, EMPTY]),
   ) as Record<OverlayName, FeatureCollection>,
 });
 

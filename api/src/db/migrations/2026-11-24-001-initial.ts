@@ -30,7 +30,7 @@ const tables: Record<string, { cols: Col[]; geom: string }> = {
       // first day of installed_on, for datetime queries
       [
         'installed_date',
-        "date generated always as (make_date(substr(installed_on, 1, 4)::int, substr(installed_on, 6, 2)::int, 1)) stored",
+        'date generated always as (make_date(substr(installed_on, 1, 4)::int, substr(installed_on, 6, 2)::int, 1)) stored',
       ],
       ['mgmt_no', 'text'],
       ['manager', 'text'],
@@ -159,7 +159,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 /** Drops everything `up` created. */
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const name of ['audit_log', 'sessions', 'users', 'update_lines', 'admin_areas', 'update_areas', 'signage', 'sculptures', 'wifi']) {
+  for (const name of [
+    'audit_log',
+    'sessions',
+    'users',
+    'update_lines',
+    'admin_areas',
+    'update_areas',
+    'signage',
+    'sculptures',
+    'wifi',
+  ]) {
     await sql.raw(`drop table if exists "${name}" cascade`).execute(db);
   }
 }
