@@ -130,4 +130,20 @@ describe.each(BACKENDS)('statistics on %s', (backendName) => {
     const sau = s.areas.find((a) => a.name_ko === '사우동');
     expect(sau?.counts.wifi).toBeGreaterThan(0);
   });
+  it.skipIf(reason)('coverage follows the data: a line added or deleted shows in the next answer', async () => {
+    type Cov = { areas: { name: string; facility: string; year: number; surveyed_km: number; line_count: number }[] };
+    const road2024 = (c: Cov) => c.areas.find((a) => a.facility === 'road' && a.year === 2024);
+    const before = road2024(await get<Cov>('/api/stats/coverage'));
+    expect(before).toBeDefined();
+    // a ~1.1 km east-west line in the middle of 월곶면 (inside the 2024 road project)
+    const inserted = await sql<{ id: number }>`insert into update_lines (facility, area_id, source, geom)
+      select 'road', id, 'stats cache test', ST_Multi(ST_SetSRID(ST_MakeLine(
+        ST_MakePoint(126.545, 37.74), ST_MakePoint(126.5575, 37.74)), 4326))
+      from update_areas where facility = 'road' and year = 2024 returning id`.execute(b.db.kysely);
+    const after = road2024(await get<Cov>('/api/stats/coverage'));
+    expect(after?.line_count).toBe((before?.line_count ?? 0) + 1);
+    expect(after?.surveyed_km).toBeCloseTo((before?.surveyed_km ?? 0) + 1.1, 1);
+    await sql`delete from update_lines where id = ${inserted.rows[0]?.id}`.execute(b.db.kysely);
+    expect(road2024(await get<Cov>('/api/stats/coverage'))).toEqual(before);
+  });
 });

@@ -1,7 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { COLLECTIONS } from '../collections.js';
 import type { AppDeps } from '../context.js';
 import { rejectUnknownParams } from '../ogc/params.js';
 import { apiRouter } from '../router.js';
+import { cachedByData } from '../stats/cache.js';
 import { coverageReport } from '../stats/coverage.js';
 import { summaryReport } from '../stats/summary.js';
 
@@ -88,13 +90,19 @@ const summaryRoute = createRoute({
 export function statsRoutes({ db }: AppDeps) {
   const app = apiRouter();
   const reader = () => db.readers[Math.floor(Math.random() * db.readers.length)] ?? db.kysely;
+  // recomputed only when the tables they read change (an edit or import shows in the next answer)
+  const coverage = cachedByData(['update_areas', 'update_lines'], coverageReport);
+  const summary = cachedByData(
+    Object.values(COLLECTIONS).map((d) => d.table),
+    summaryReport,
+  );
   app.openapi(coverageRoute, async (c) => {
     rejectUnknownParams(c.req.url, []);
-    return c.json(await coverageReport(reader()), 200);
+    return c.json(await coverage(reader()), 200);
   });
   app.openapi(summaryRoute, async (c) => {
     rejectUnknownParams(c.req.url, []);
-    return c.json(await summaryReport(reader()), 200);
+    return c.json(await summary(reader()), 200);
   });
   return app;
 }

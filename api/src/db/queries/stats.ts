@@ -120,3 +120,17 @@ export async function emdList(
     select code, name_ko, name_en from admin_areas order by code`.execute(db);
   return r.rows;
 }
+
+/**
+ * A cheap fingerprint of the contents of some collection tables: row count, highest id and latest
+ * `updated_at` of each. Any insert, edit (which bumps `updated_at`), delete or import changes it.
+ */
+export async function dataFingerprint(db: Kysely<Database>, tables: readonly string[]): Promise<string> {
+  const parts = tables.map(
+    (t) =>
+      sql<string>`(select count(*)::text || '/' || coalesce(max(id), 0)::text || '/' || coalesce(max(updated_at)::text, '')
+        from ${sql.table(t)})`,
+  );
+  const r = await sql<{ f: string }>`select concat_ws('|', ${sql.join(parts)}) as f`.execute(db);
+  return r.rows[0]?.f ?? '';
+}
