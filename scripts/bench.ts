@@ -29,6 +29,7 @@ import {
   stopServer,
   waitHealthy,
 } from '../tests/load/server.js';
+import { mulberry32 as seeded } from './lib/random.js';
 
 const SECTIONS = ['startup', 'items', 'tiles', 'nearest', 'search', 'stats', 'import', 'bundle'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -83,18 +84,6 @@ function benchTiles(z: number): [number, number, number][] {
   for (let y = lat2y(GIMPO.maxy); y <= lat2y(GIMPO.miny); y++)
     for (let x = lon2x(GIMPO.minx); x <= lon2x(GIMPO.maxx); x++) out.push([z, x, y]);
   return out;
-}
-
-/** A seeded pseudo-random generator (mulberry32), for request parameters. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Options of one autocannon run. */

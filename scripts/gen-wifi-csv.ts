@@ -9,18 +9,7 @@ import fs from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import { encode } from '../api/src/import/encoding.js';
 import { WIFI_CURRENT_COLUMNS } from '../api/src/import/wifi-standard.js';
-
-/** A small seeded PRNG (mulberry32), values in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from './lib/random.js';
 
 const PLACE_TYPES = ['서민·복지시설', '관공서', '교통시설', '기타', '관광', '지역문화시설', '편의시설', '교육시설'];
 const PLACES = ['행정복지센터', '버스정류장', '공원', '도서관', '체육관', '경로당', '시장', '역 대합실'];

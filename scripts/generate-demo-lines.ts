@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as turf from '@turf/turf';
 import type { Feature, FeatureCollection, MultiPolygon, Position } from 'geojson';
+import { mulberry32 } from './lib/random.js';
 
 const SEED = 20240401;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -20,17 +21,6 @@ const CITY = path.resolve(root, '../shared/data/boundaries/gimpo-city-2018.geojs
 const EMD = path.resolve(root, '../shared/data/boundaries/gimpo-emd-2018.geojson');
 const OUT = path.join(root, 'data/update-lines-demo/update-lines.geojson');
 
-/** mulberry32: small, fast, seedable PRNG returning [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = mulberry32(SEED);
 const between = (lo: number, hi: number) => lo + (hi - lo) * rand();
 const int = (lo: number, hi: number) => Math.floor(between(lo, hi + 1));

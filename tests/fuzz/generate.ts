@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../scripts/lib/random.js';
 /**
  * A seeded generator of malformed requests over every route of the OpenAPI document (and a few outside it):
  * broken path parameters, query parameters, JSON and GeoJSON bodies, headers and uploaded files. Every request a
@@ -26,17 +27,13 @@ export interface RouteSpec {
 
 /** A seeded pseudo-random generator (mulberry32) with helpers. */
 export class Rng {
-  #a: number;
+  readonly #random: () => number;
   constructor(seed: number) {
-    this.#a = seed >>> 0;
+    this.#random = mulberry32(seed);
   }
   /** A float in [0, 1). */
   next(): number {
-    this.#a = (this.#a + 0x6d2b79f5) >>> 0;
-    let t = this.#a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.#random();
   }
   /** An integer in [0, n). */
   int(n: number): number {

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { mulberry32 as rng } from '../../scripts/lib/random.js';
 import { sampleMemory, startServer, stopServer, waitHealthy } from './server.js';
 
 /** Figures of one mixed-traffic run. */
@@ -26,18 +27,6 @@ export interface MixedResult {
   rssFirst: number;
   rssLast: number;
   rssPeak: number;
-}
-
-/** A seeded pseudo-random number in [0, 1) (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The request paths of the mix (seeded): what citizens opening the map generate. */
