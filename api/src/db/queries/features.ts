@@ -77,8 +77,8 @@ export interface StoredFeatureWithText extends StoredFeature {
 }
 
 /**
- * One page of a collection's features and the number matching the filters. The count is only run
- * when the page is full (a short page already tells the total), so small answers cost one query.
+ * One page of a collection's features and the number matching the filters, in one query (a window count);
+ * only a page past the end needs a second query to count.
  */
 export async function listFeatures<T extends boolean = false>(
   db: Kysely<Database>,
@@ -94,19 +94,25 @@ export async function listFeatures<T extends boolean = false>(
       ? sql`, ST_AsText(t.geom) as wkt, ST_X(t.geom) as lon, ST_Y(t.geom) as lat`
       : sql`, ST_AsText(t.geom) as wkt, null::float8 as lon, null::float8 as lat`
     : sql``;
-  // the page is chosen first, so the JSON is built for its rows only (not for every match before the sort)
-  const rows = await sql<StoredFeatureWithText>`select t.id, t.version, ${featureJson(def)} as json ${text}
-      from (select * from ${table} t ${whereSql} order by t.id limit ${q.limit} offset ${q.offset}) t order by t.id`.execute(
-    db,
-  );
-  const n = rows.rows.length;
-  let numberMatched: number;
-  if (n < q.limit && (n > 0 || q.offset === 0)) numberMatched = q.offset + n;
-  else {
-    const count = await sql<{ n: number }>`select count(*)::int as n from ${table} t ${whereSql}`.execute(db);
-    numberMatched = count.rows[0]?.n ?? 0;
+  // the page is chosen first, so the JSON is built for its rows only (not for every match before the sort);
+  // the window count rides along, so a full page needs no second round trip for numberMatched
+  const rows = await sql<
+    StoredFeatureWithText & { matched: number }
+  >`select t.id, t.version, ${featureJson(def)} as json,
+      t.matched ${text}
+      from (select *, count(*) over ()::int as matched from ${table} t ${whereSql}
+        order by t.id limit ${q.limit} offset ${q.offset}) t order by t.id`.execute(db);
+  let numberMatched = rows.rows[0]?.matched;
+  if (numberMatched === undefined) {
+    // an empty page: past the end (count the matches) or nothing matches at all
+    numberMatched =
+      q.offset === 0
+        ? 0
+        : ((await sql<{ n: number }>`select count(*)::int as n from ${table} t ${whereSql}`.execute(db)).rows[0]?.n ??
+          0);
   }
-  return { numberMatched, features: rows.rows as never };
+  const features = rows.rows.map(({ matched: _matched, ...f }) => f);
+  return { numberMatched, features: features as never };
 }
 
 /** Spatial and temporal extent of a collection's features (undefined parts when it is empty). */
