@@ -1,5 +1,5 @@
 // A staff member imports the city's Wi-Fi standard CSV (CP949) through the web: upload, preview with the
-// first rows, confirm, progress to 100 %, and the layer grows by exactly the Gimpo rows.
+// first rows, confirm, a finished report, and the layer grows by exactly the Gimpo rows.
 import path from 'node:path';
 import { sql } from 'kysely';
 import type { Browser } from 'playwright-core';
@@ -55,7 +55,8 @@ describe.skipIf(reason)('import through the web in Chromium', () => {
     expect(await wifiCount()).toBe(before); // a preview writes nothing
     await confirm.click();
     await poll(() => wifiCount()).toBe(before + 13);
-    await poll(async () => Number(await panel.locator('progress').getAttribute('value'))).toBe(100);
+    // the progress bar shows while the job runs (too briefly to catch for 13 rows); then the report says it is done
+    await poll(() => panel.locator('.report').textContent()).toContain('가져오기를 마쳤습니다.');
     expect(errors).toEqual([]);
     await ctx.close();
   });
