@@ -133,9 +133,9 @@ export function collectionsRoutes({ db }: AppDeps) {
   const app = apiRouter();
   app.openapi(listRoute, async (c) => {
     const u = (p: string) => apiUrl(c.req.url, p);
-    const collections = [];
-    for (const def of Object.values(COLLECTIONS))
-      collections.push(await describe(db.readers[0] ?? db.kysely, def, c.req.url));
+    // one query per collection, in parallel (PostgreSQL spreads them over the pool)
+    const reader = db.readers[0] ?? db.kysely;
+    const collections = await Promise.all(Object.values(COLLECTIONS).map((def) => describe(reader, def, c.req.url)));
     return c.json(
       {
         links: [
