@@ -134,7 +134,7 @@ export function collectionsRoutes({ db }: AppDeps) {
   app.openapi(listRoute, async (c) => {
     const u = (p: string) => apiUrl(c.req.url, p);
     // one query per collection, in parallel (PostgreSQL spreads them over the pool)
-    const reader = db.readers[0] ?? db.kysely;
+    const reader = db.reader();
     const collections = await Promise.all(Object.values(COLLECTIONS).map((def) => describe(reader, def, c.req.url)));
     return c.json(
       {
@@ -149,7 +149,7 @@ export function collectionsRoutes({ db }: AppDeps) {
   });
   app.openapi(oneRoute, async (c) => {
     const def = known(c.req.valid('param').collectionId);
-    return c.json(await describe(db.readers[0] ?? db.kysely, def, c.req.url), 200);
+    return c.json(await describe(db.reader(), def, c.req.url), 200);
   });
   app.openapi(queryablesRoute, (c) => {
     const def = known(c.req.valid('param').collectionId);

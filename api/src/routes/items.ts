@@ -93,7 +93,7 @@ function itemRoute(def: CollectionDef) {
  */
 export function itemsRoutes({ db }: AppDeps) {
   const app = apiRouter();
-  const reader = () => db.readers[Math.floor(Math.random() * db.readers.length)] ?? db.kysely;
+  const reader = () => db.reader();
 
   for (const def of Object.values(COLLECTIONS)) {
     const schema = itemsQuerySchema(def);

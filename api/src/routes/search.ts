@@ -42,7 +42,7 @@ export function searchRoutes({ db }: AppDeps) {
   return app.openapi(route, async (c) => {
     rejectUnknownParams(c.req.url, Object.keys(Query.shape));
     const { q, limit } = c.req.valid('query');
-    const reader = db.readers[Math.floor(Math.random() * db.readers.length)] ?? db.kysely;
+    const reader = db.reader();
     const features = await searchFeatures(reader, q, limit);
     const body = `{"type":"FeatureCollection","numberReturned":${features.length},"features":[${features.join(',')}]}`;
     return c.body(body, 200, { 'Content-Type': 'application/geo+json' }) as never;

@@ -89,7 +89,7 @@ const summaryRoute = createRoute({
 /** `GET /api/stats/coverage` and `GET /api/stats/summary`. */
 export function statsRoutes({ db }: AppDeps) {
   const app = apiRouter();
-  const reader = () => db.readers[Math.floor(Math.random() * db.readers.length)] ?? db.kysely;
+  const reader = () => db.reader();
   // recomputed only when the tables they read change (an edit or import shows in the next answer)
   const coverage = cachedByData(['update_areas', 'update_lines'], coverageReport);
   const summary = cachedByData(

@@ -37,7 +37,7 @@ export function wifiRoutes({ db }: AppDeps) {
   return app.openapi(route, async (c) => {
     rejectUnknownParams(c.req.url, Object.keys(Query.shape));
     const { lon, lat, limit } = c.req.valid('query');
-    const reader = db.readers[Math.floor(Math.random() * db.readers.length)] ?? db.kysely;
+    const reader = db.reader();
     const features = await nearestWifi(reader, lon, lat, limit);
     const body = `{"type":"FeatureCollection","numberReturned":${features.length},"features":[${features.join(',')}]}`;
     return c.body(body, 200, { 'Content-Type': 'application/geo+json' }) as never;
