@@ -34,6 +34,8 @@ process.on('uncaughtException', (err) => {
 
 /** How long a connection with nothing in flight is kept during a drain, in case its request is still unread. */
 const IDLE_GRACE_MS = 500;
+/** The longest the listener stays open after a signal to take the connections the kernel already queued. */
+const BACKLOG_MAX_MS = 5_000;
 
 /** How long a SIGTERM/SIGINT waits for in-flight requests before exiting anyway (orchestrators wait 30 s). */
 const DRAIN_MS = 25_000;
@@ -45,10 +47,11 @@ const DRAIN_MS = 25_000;
  * written to a slow client, and would cut that answer off.
  */
 function trackConnections(server: Server): () => void {
-  // per connection: requests in flight, and when it last did something (accepted, request, answer sent)
-  const state = new Map<Socket, { busy: number; since: number }>();
+  // per connection: requests in flight, when it last did something (accepted, request, answer sent), and how
+  // many sweeps in a row found it idle
+  const state = new Map<Socket, { busy: number; since: number; idleSweeps: number }>();
   server.on('connection', (socket: Socket) => {
-    state.set(socket, { busy: 0, since: performance.now() });
+    state.set(socket, { busy: 0, since: performance.now(), idleSweeps: 0 });
     socket.on('close', () => state.delete(socket));
   });
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -56,19 +59,51 @@ function trackConnections(server: Server): () => void {
     if (!s) return;
     s.busy += 1;
     s.since = performance.now();
+    s.idleSweeps = 0;
     res.on('close', () => {
       s.busy = Math.max(0, s.busy - 1);
       s.since = performance.now();
     });
   });
-  // a connection accepted a moment ago may hold a request not read yet: it gets IDLE_GRACE_MS to show it
+  // A connection accepted a moment ago may hold a request not read yet. It is closed only once it has been idle
+  // for IDLE_GRACE_MS and at two sweeps: sweeps run from a timer, so the event loop has polled the socket in
+  // between (and would have read a waiting request), however long a query blocked the loop meanwhile.
   const closeIdle = () => {
     const now = performance.now();
-    for (const [socket, s] of state)
-      if (s.busy === 0 && socket.writableLength === 0 && now - s.since >= IDLE_GRACE_MS) socket.destroy();
+    for (const [socket, s] of state) {
+      if (s.busy > 0 || socket.writableLength > 0) {
+        s.idleSweeps = 0;
+        continue;
+      }
+      s.idleSweeps += 1;
+      if (s.idleSweeps >= 2 && now - s.since >= IDLE_GRACE_MS) socket.destroy();
+    }
   };
   server.closeIdleConnections = closeIdle;
   return closeIdle;
+}
+
+/**
+ * Calls `done` once the connections the kernel has queued for `server` are taken: Node accepts them a few per
+ * turn of the event loop, and closing the listener resets the rest. Done after two turns in a row took none
+ * (each turn polls the listener), or after BACKLOG_MAX_MS if clients keep connecting.
+ */
+function whenBacklogTaken(server: Server, done: () => void): void {
+  let accepted = 0;
+  const count = () => {
+    accepted += 1;
+  };
+  server.on('connection', count);
+  const started = performance.now();
+  const turn = (seen: number, quiet: number) =>
+    setImmediate(() => {
+      const calm = accepted === seen ? quiet + 1 : 0;
+      if (calm >= 2 || performance.now() - started > BACKLOG_MAX_MS) {
+        server.off('connection', count);
+        done();
+      } else turn(accepted, calm);
+    });
+  turn(accepted, 0);
 }
 
 /** Entry point of `npm start`: open (and on first start migrate and seed) the database, then serve. */
@@ -101,23 +136,18 @@ async function main(): Promise<void> {
       process.exit(1);
     }, DRAIN_MS);
     force.unref();
-    // Requests whose connection the kernel has accepted but the event loop has not read yet (the embedded
-    // database blocks it while a query runs) would be reset by closing the listener at once: let one poll phase
-    // read them first (the timer fires before it, the immediate after it).
-    setTimeout(
-      () =>
-        setImmediate(() => {
-          server.close(async () => {
-            await db.close();
-            console.log(`${signal}: stopped`);
-            process.exit(0);
-          });
-          // keep-alive connections that go idle once their answer is sent are closed too, so the drain ends as
-          // soon as the last in-flight request has been answered
-          setInterval(closeIdle, 100).unref();
-        }),
-      200,
-    );
+    // Connections the kernel has queued but Node has not accepted yet (the embedded database blocks the event
+    // loop while a query runs) would be reset by closing the listener at once: take them first.
+    whenBacklogTaken(server as Server, () => {
+      server.close(async () => {
+        await db.close();
+        console.log(`${signal}: stopped`);
+        process.exit(0);
+      });
+      // keep-alive connections that go idle once their answer is sent are closed too, so the drain ends as
+      // soon as the last in-flight request has been answered
+      setInterval(closeIdle, 100).unref();
+    });
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

@@ -74,11 +74,25 @@ describe('SIGTERM drains in-flight requests (embedded PGlite)', () => {
             }
           });
         });
-        req.on('finish', written);
+        // "sent" = connected (so the kernel holds the connection for the server) and the whole request written:
+        // a request's 'finish' alone fires once it is handed to a socket that may still be connecting
+        let connected = false;
+        let finished = false;
+        const check = () => connected && finished && written();
+        req.on('socket', (socket) =>
+          socket.once('connect', () => {
+            connected = true;
+            check();
+          }),
+        );
+        req.on('finish', () => {
+          finished = true;
+          check();
+        });
         req.on('error', fail);
       });
     });
-    // signal once every request has been written to its socket and the server is answering the batch
+    // signal once every request is connected and written, and the server is answering the batch
     await Promise.all(sent);
     await answered;
     const tTerm = performance.now();
