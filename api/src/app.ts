@@ -95,9 +95,10 @@ export function createApp(base: Omit<AppDeps, 'tiles'> & Partial<Pick<AppDeps, '
       await next();
       if (c.res.ok) c.res.headers.set('Cache-Control', 'public, max-age=31536000, immutable');
     });
-    // the bundle is ~1.2 MB raw, ~0.5 MB gzipped: compress static files for browsers that accept it
+    // the build writes .br/.gz beside each asset (web/vite.config.ts), sent as they are to browsers that accept
+    // them; compress() is the fallback for a build without them
     app.use('/assets/*', compress());
-    app.use('/*', serveStatic({ root }));
+    app.use('/*', serveStatic({ root, precompressed: true }));
     app.get('*', serveStatic({ root, path: 'index.html' }));
   } else {
     app.get('/', (c) => c.text('The web app is not built: run `npm run build:web` (npm start does it).', 503));

@@ -73,8 +73,15 @@ export class HttpError extends Error {
   }
 }
 
-async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-  const res = await fetch(path, { signal, headers: { Accept: 'application/json, application/geo+json' } });
+/**
+ * GETs JSON. `plain` sends no headers of its own, so the request matches the `<link rel="preload">` of
+ * index.html and is answered from it (the API sends JSON by default).
+ */
+async function getJson<T>(path: string, signal?: AbortSignal, plain = false): Promise<T> {
+  const res = await fetch(
+    path,
+    plain ? { signal } : { signal, headers: { Accept: 'application/json, application/geo+json' } },
+  );
   if (!res.ok) {
     let detail = res.statusText;
     try {
@@ -89,7 +96,7 @@ async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
 
 /** Basemap, tile threshold and labels. */
 export function fetchClientConfig(): Promise<ClientConfig> {
-  return getJson('/api/client-config');
+  return getJson('/api/client-config', undefined, true);
 }
 
 /** Number of features in a collection (`numberMatched` of a one-feature page). */
@@ -102,7 +109,11 @@ export async function fetchCount(collection: string): Promise<number> {
 
 /** Feature counts of every collection from one `/api/collections` call (`numberMatched` of each). */
 export async function fetchCounts(): Promise<Record<string, number>> {
-  const body = await getJson<{ collections: { id: string; numberMatched?: number }[] }>('/api/collections');
+  const body = await getJson<{ collections: { id: string; numberMatched?: number }[] }>(
+    '/api/collections',
+    undefined,
+    true,
+  );
   return Object.fromEntries(
     body.collections.filter((c) => typeof c.numberMatched === 'number').map((c) => [c.id, c.numberMatched as number]),
   );

@@ -16,20 +16,23 @@ const OSM_SOURCE: SourceSpecification = {
     '© <a href="https://www.openstreetmap.org/copyright" target="_blank" rel="noopener">OpenStreetMap</a> contributors',
 };
 
+/** The admin-areas source's attribution (the offline land is drawn from it). */
+export const ADMIN_ATTRIBUTION = '읍면동 경계 (boundaries): 통계청 KOSTAT 2018';
+
 /** Offline layers: sea/outside colour, a city outline (a wide line under the land fill) and the land. */
-function offlineLayers(): LayerSpecification[] {
+function offlineLayers(source: string): LayerSpecification[] {
   return [
     { id: 'offline-background', type: 'background', paint: { 'background-color': '#dbe7ef' } },
     {
       id: 'offline-city-outline',
       type: 'line',
-      source: 'offline-admin',
+      source,
       paint: { 'line-color': '#334155', 'line-width': 5 },
     },
     {
       id: 'offline-land',
       type: 'fill',
-      source: 'offline-admin',
+      source,
       paint: { 'fill-color': '#f6f3ec', 'fill-antialias': false },
     },
   ];
@@ -74,29 +77,27 @@ export interface StyleParts {
   layers: LayerSpecification[];
 }
 
-/** The map style: offline layers, then the basemap (if any) on top of them, then `above`. */
+/**
+ * The map style: offline layers, then the basemap (if any) on top of them, then `above`. The offline land is
+ * drawn from `admin`: the id of a GeoJSON source in `above` (the admin-areas layer's own, loaded once), or
+ * the URL of the admin areas when that layer comes from tiles.
+ */
 export async function buildStyle(
   setting: string,
-  adminUrl: string,
+  admin: { sourceId: string } | { url: string },
   above: StyleParts,
 ): Promise<{ style: StyleSpecification; hasBasemap: boolean }> {
   const bm = await basemapParts(setting);
+  const offline: Record<string, SourceSpecification> =
+    'url' in admin ? { 'offline-admin': { type: 'geojson', data: admin.url, attribution: ADMIN_ATTRIBUTION } } : {};
   return {
     hasBasemap: bm.layers.length > 0,
     style: {
       version: 8,
       ...(bm.glyphs ? { glyphs: bm.glyphs } : {}),
       ...(bm.sprite ? { sprite: bm.sprite } : {}),
-      sources: {
-        'offline-admin': {
-          type: 'geojson',
-          data: adminUrl,
-          attribution: '읍면동 경계 (boundaries): 통계청 KOSTAT 2018',
-        },
-        ...bm.sources,
-        ...above.sources,
-      },
-      layers: [...offlineLayers(), ...bm.layers, ...above.layers],
+      sources: { ...offline, ...bm.sources, ...above.sources },
+      layers: [...offlineLayers('url' in admin ? 'offline-admin' : admin.sourceId), ...bm.layers, ...above.layers],
     },
   };
 }

@@ -1,9 +1,17 @@
 // Adds the project's collections and the overlays to the map. A collection's source is GeoJSON, or vector
 // tiles (`/api/tiles/{id}.json`, source-layer = collection id) when it holds more features than the threshold.
-import type { FilterSpecification, LayerSpecification, SourceSpecification } from 'maplibre-gl';
+import type { FeatureCollection } from 'geojson';
+import type {
+  FilterSpecification,
+  GeoJSONSource,
+  LayerSpecification,
+  Map as MlMap,
+  SourceSpecification,
+} from 'maplibre-gl';
 import { LAYERS, type LayerStyle } from '../layers';
 import { itemsUrl } from '../lib/api';
 import type { OverlayName } from '../stores/app.svelte';
+import { ADMIN_ATTRIBUTION } from './basemap';
 
 /** Map layer ids drawing a collection (the main one first). */
 export function layerIdsOf(id: string): string[] {
@@ -61,7 +69,11 @@ export function dataStyle(
     const vector = tiled(layer.id);
     sources[layer.id] = vector
       ? { type: 'vector', url: `/api/tiles/${layer.id}.json` }
-      : { type: 'geojson', data: itemsUrl(layer.id) };
+      : {
+          type: 'geojson',
+          data: itemsUrl(layer.id),
+          ...(layer.id === 'admin-areas' ? { attribution: ADMIN_ATTRIBUTION } : {}),
+        };
     for (const spec of styleLayers(layer, layer.id, vector ? layer.id : undefined)) {
       layers.push({
         ...spec,
@@ -76,7 +88,6 @@ const isPoint: FilterSpecification = ['match', ['geometry-type'], ['Point', 'Mul
 const isLine: FilterSpecification = ['match', ['geometry-type'], ['LineString', 'MultiLineString'], true, false];
 const isPolygon: FilterSpecification = ['match', ['geometry-type'], ['Polygon', 'MultiPolygon'], true, false];
 
-/** Overlay layers per overlay source (`ov-<name>`): Wi-Fi circles, measure sketch, ledger highlight, focus. */
 /** A layer specification without its source (each member of the union keeps its own fields). */
 type SourcelessLayer = LayerSpecification extends infer L
   ? L extends LayerSpecification
@@ -84,6 +95,7 @@ type SourcelessLayer = LayerSpecification extends infer L
     : never
   : never;
 
+/** Overlay layers per overlay source (`ov-<name>`): Wi-Fi circles, measure sketch, ledger highlight, focus. */
 const OVERLAY_LAYERS: Record<OverlayName | 'selected', SourcelessLayer[]> = {
   'import-preview': [
     {
@@ -184,13 +196,25 @@ const OVERLAY_LAYERS: Record<OverlayName | 'selected', SourcelessLayer[]> = {
   ],
 };
 
-/** The (empty) overlay sources and their layers, drawn on top of everything. */
-export function overlayStyle(): { sources: Record<string, SourceSpecification>; layers: LayerSpecification[] } {
-  const sources: Record<string, SourceSpecification> = {};
-  const layers: LayerSpecification[] = [];
-  for (const [name, specs] of Object.entries(OVERLAY_LAYERS)) {
-    sources[`ov-${name}`] = { type: 'geojson', data: { type: 'FeatureCollection', features: [] } };
-    for (const l of specs) layers.push({ ...l, source: `ov-${name}` } as LayerSpecification);
+/** Overlays bottom to top. */
+const OVERLAY_ORDER = Object.keys(OVERLAY_LAYERS) as (OverlayName | 'selected')[];
+
+/**
+ * Shows `data` in an overlay (`ov-<name>`, drawn above the collections). An overlay's source and layers
+ * are added the first time it has something to show, so the first view loads none of the empty ones.
+ */
+export function setOverlay(map: MlMap, name: OverlayName | 'selected', data: FeatureCollection): void {
+  const id = `ov-${name}`;
+  const source = map.getSource(id) as GeoJSONSource | undefined;
+  if (source) {
+    source.setData(data);
+    return;
   }
-  return { sources, layers };
+  if (data.features.length === 0) return;
+  map.addSource(id, { type: 'geojson', data });
+  // keep the fixed order: below the first later overlay that is already on the map
+  const later = OVERLAY_ORDER.slice(OVERLAY_ORDER.indexOf(name) + 1)
+    .map((n) => OVERLAY_LAYERS[n][0]?.id)
+    .find((layerId) => layerId !== undefined && map.getLayer(layerId));
+  for (const l of OVERLAY_LAYERS[name]) map.addLayer({ ...l, source: id } as LayerSpecification, later);
 }

@@ -2,10 +2,12 @@
 // Functions take the maplibre Map; each returns a cleanup that removes what it added.
 import type {
   GeoJSONSource,
+  LayerSpecification,
   MapLayerMouseEvent,
   Map as MapLibreMap,
   MapMouseEvent,
   MapTouchEvent,
+  SourceSpecification,
   VectorTileSource,
 } from 'maplibre-gl';
 import { itemsUrl } from '../lib/api';
@@ -114,21 +116,29 @@ function removeHandle(map: MapLibreMap): void {
   if (map.getSource(HANDLE_SOURCE)) map.removeSource(HANDLE_SOURCE);
 }
 
+/** The open fault reports layer: warning rings, red when new and amber in progress. */
+const REPORTS_LAYER_SPEC: LayerSpecification = {
+  id: REPORTS_LAYER,
+  type: 'circle',
+  source: REPORTS_SOURCE,
+  paint: {
+    'circle-radius': 9,
+    'circle-color': 'rgba(0,0,0,0)',
+    'circle-stroke-width': 3,
+    'circle-stroke-color': ['match', ['get', 'status'], 'in-progress', '#d97706', '#dc2626'],
+  },
+};
+
+/** The open reports' source and layer, for the initial style (so they load with everything else). */
+export function openReportsStyle(): { sources: Record<string, SourceSpecification>; layers: LayerSpecification[] } {
+  return { sources: { [REPORTS_SOURCE]: { type: 'geojson', data: OPEN_REPORTS_URL } }, layers: [REPORTS_LAYER_SPEC] };
+}
+
 /** Draws the open fault reports (`/api/reports/open.geojson`) as warning rings; returns the cleanup. */
 export function showOpenReports(map: MapLibreMap): () => void {
   if (!map.getSource(REPORTS_SOURCE)) {
     map.addSource(REPORTS_SOURCE, { type: 'geojson', data: OPEN_REPORTS_URL });
-    map.addLayer({
-      id: REPORTS_LAYER,
-      type: 'circle',
-      source: REPORTS_SOURCE,
-      paint: {
-        'circle-radius': 9,
-        'circle-color': 'rgba(0,0,0,0)',
-        'circle-stroke-width': 3,
-        'circle-stroke-color': ['match', ['get', 'status'], 'in-progress', '#d97706', '#dc2626'],
-      },
-    });
+    map.addLayer(REPORTS_LAYER_SPEC);
   }
   return () => {
     if (map.getLayer(REPORTS_LAYER)) map.removeLayer(REPORTS_LAYER);
