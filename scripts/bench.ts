@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- startup|items|tiles|nearest|search|stats|import|bundle|all]` — the project's benchmark.
+ * `npm run bench [-- startup|items|tiles|nearest|search|stats|import|bundle|web|all]` — the project's benchmark.
  *
  * - startup: spawns `tsx api/src/server.ts` on a fresh DATA_DIR (cold: create, migrate, seed) and again on the
  *   same folder (warm), polls `/api/health`, reports the time to healthy and the peak resident memory.
@@ -8,6 +8,8 @@
  *   PostgreSQL database `gimpo_bench`; the server runs as a child process on 127.0.0.1 and autocannon drives it
  *   with a rotating list of requests (50 bbox windows and the 156 z14 tiles over Gimpo, as the peer bench uses).
  * - bundle: gzipped size of what the browser loads for the first view (index.html and the assets it names).
+ * - web: headless Chromium — map idle and the JavaScript of the first view over cold loads on the embedded sample
+ *   data, and frame times while panning over the national-scale data through tiles (scripts/bench-web.ts).
  *
  * Prints one markdown table and writes it to tests/artifacts/bench.md. Settings: BENCH_DURATION (s, default 10),
  * BENCH_CONNECTIONS (default 16), BENCH_PORT (default 8851), BENCH_DATABASE_URL (default
@@ -29,9 +31,10 @@ import {
   stopServer,
   waitHealthy,
 } from '../tests/load/server.js';
+import { benchFirstView, benchPan, webSkipReason } from './bench-web.js';
 import { mulberry32 as seeded } from './lib/random.js';
 
-const SECTIONS = ['startup', 'items', 'tiles', 'nearest', 'search', 'stats', 'import', 'bundle'] as const;
+const SECTIONS = ['startup', 'items', 'tiles', 'nearest', 'search', 'stats', 'import', 'bundle', 'web'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const DURATION = Number(process.env.BENCH_DURATION || 10);
@@ -201,6 +204,22 @@ function prepareBenchDb(url = BENCH_URL): void {
     stdio: ['ignore', 'inherit', 'inherit'],
     env: { ...process.env, DATABASE_URL: url },
   });
+}
+
+/** Cold page loads of the first-view figure (BENCH_WEB_RUNS, default 10). */
+const WEB_RUNS = Number(process.env.BENCH_WEB_RUNS || 10);
+
+/** Runs `fn` against the app on a new embedded database with the sample data (as after `npm start`). */
+async function withSampleServer(fn: (base: string) => Promise<void>): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gimpo-bench-web-'));
+  const server = startServer({ port: PORT + 1, env: { DATA_DIR: dir, DATABASE_URL: '', DATABASE_READ_URLS: '' } });
+  try {
+    await waitHealthy(server, 180_000);
+    await fn(server.url);
+  } finally {
+    await stopServer(server);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function withBenchServer(fn: (s: ServerProcess) => Promise<void>): Promise<void> {
@@ -432,7 +451,17 @@ async function main(): Promise<void> {
   }
   const started = new Date();
   if (wanted.has('startup')) await benchStartup();
-  const http = (['items', 'tiles', 'nearest', 'search', 'stats'] as const).filter((s) => wanted.has(s));
+  const webSkip = wanted.has('web') ? webSkipReason() : '';
+  if (wanted.has('web')) {
+    if (webSkip) rows.push({ area: 'web', test: 'first view, panning', result: 'not measured', notes: webSkip });
+    else
+      await withSampleServer(async (base) => {
+        rows.push(...(await benchFirstView(base, WEB_RUNS)));
+      });
+  }
+  const http = (['items', 'tiles', 'nearest', 'search', 'stats', 'web'] as const).filter(
+    (s) => wanted.has(s) && !(s === 'web' && webSkip),
+  );
   if (http.length) {
     await withBenchServer(async (server) => {
       const base = server.url;
@@ -441,7 +470,8 @@ async function main(): Promise<void> {
       if (wanted.has('nearest')) await benchNearest(base);
       if (wanted.has('search')) await benchSearch(base);
       if (wanted.has('stats')) await benchStats(base);
-      await benchMemory(server);
+      if (wanted.has('web')) rows.push(...(await benchPan(base)));
+      if (http.some((s) => s !== 'web')) await benchMemory(server);
     });
   }
   if (wanted.has('import')) {

@@ -54,9 +54,21 @@ describe.skipIf(reason)('web map in Chromium', () => {
 
   it('renders the map canvas, the legend with counts, and falls back to the offline basemap', async () => {
     const { page, errors, close } = await openPage(browser);
+    const apiCalls: string[] = [];
+    page.on('request', (r) => {
+      const u = new URL(r.url());
+      if (u.pathname.startsWith('/api/')) apiCalls.push(`${u.pathname}${u.search}`);
+    });
     const idle = await gotoMap(page, app.url);
     metrics.mapIdleMs = Math.round(idle); // measured, reported by the bench; only a hang guard here
     expect(idle).toBeLessThan(90_000);
+    // the first view asks for each thing once: configuration and counts come from index.html's preloads, the
+    // admin areas serve the offline land and their own layer, and nothing is fetched twice
+    const count = (p: string) => apiCalls.filter((c) => c === p).length;
+    expect(count('/api/client-config')).toBe(1);
+    expect(count('/api/collections')).toBe(1);
+    expect(count('/api/collections/admin-areas/items?limit=10000')).toBe(1);
+    expect(new Set(apiCalls).size).toBe(apiCalls.length);
     expect(await page.locator('.maplibregl-canvas').count()).toBe(1);
     await expect.poll(() => page.locator('#panel-layers label').count()).toBe(6);
     const wifiLabel = page.locator('label', { has: page.locator('input[data-layer="wifi"]') });

@@ -60,16 +60,23 @@ const jsonInit = (method: string, body: unknown, headers: Record<string, string>
   body: JSON.stringify(body),
 });
 
-/** Asks the server who is signed in; updates `session`. */
-export async function refreshSession(): Promise<StaffUser | undefined> {
-  try {
-    const { body } = await call<{ user: StaffUser }>('/api/auth/me');
-    session.set(body.user);
-    return body.user;
-  } catch {
-    session.set(undefined);
-    return undefined;
-  }
+let asking: Promise<StaffUser | undefined> | undefined;
+
+/** Asks the server who is signed in; updates `session`. Calls made while one is on its way share its answer. */
+export function refreshSession(): Promise<StaffUser | undefined> {
+  asking ??= (async () => {
+    try {
+      const { body } = await call<{ user: StaffUser }>('/api/auth/me');
+      session.set(body.user);
+      return body.user;
+    } catch {
+      session.set(undefined);
+      return undefined;
+    } finally {
+      asking = undefined;
+    }
+  })();
+  return asking;
 }
 
 /** Signs in; throws ApiProblem (401 wrong credentials, 429 too many attempts). */
