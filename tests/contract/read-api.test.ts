@@ -2,6 +2,7 @@
  * The read API on both backends: OGC API – Features documents, items paging/filters/CSV/ETag, nearest
  * Wi-Fi, search, and every kind of bad input the issue lists (400/404/406 problem+json, never 5xx, no change).
  */
+import { gunzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLLECTION_IDS, COLLECTIONS } from '../../api/src/collections.js';
@@ -245,6 +246,25 @@ describe.each(BACKENDS)('read API on %s', (backendName) => {
     expect(
       (await b.request('/api/collections/wifi/items?limit=5', { headers: { 'If-None-Match': pageTag } })).status,
     ).toBe(200);
+  });
+
+  it.skipIf(reason)('gzips JSON for clients that accept it, with the same features and a weak ETag', async () => {
+    const path = '/api/collections/update-lines/items?limit=10000';
+    const plain = await b.request(path);
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    const plainBody = await plain.text();
+    const zipped = await b.request(path, { headers: { 'Accept-Encoding': 'gzip, deflate, br' } });
+    expect(zipped.status).toBe(200);
+    expect(zipped.headers.get('content-encoding')).toBe('gzip');
+    expect(zipped.headers.get('vary')).toMatch(/accept-encoding/i);
+    const raw = Buffer.from(await zipped.arrayBuffer());
+    expect(raw.length).toBeLessThan(plainBody.length / 3);
+    const unzipped = JSON.parse(gunzipSync(raw).toString()) as Fc;
+    expect(unzipped.features).toEqual((JSON.parse(plainBody) as Fc).features);
+    const tag = zipped.headers.get('etag') as string;
+    expect(tag).toMatch(/^W\//);
+    const again = await b.request(path, { headers: { 'Accept-Encoding': 'gzip', 'If-None-Match': tag } });
+    expect(again.status).toBe(304);
   });
 
   it.skipIf(reason)('finds the nearest Wi-Fi by ellipsoidal distance, ascending', async () => {
