@@ -71,8 +71,12 @@ describe.skipIf(reason)('web map in Chromium', () => {
     expect(new Set(apiCalls).size).toBe(apiCalls.length);
     expect(await page.locator('.maplibregl-canvas').count()).toBe(1);
     await expect.poll(() => page.locator('#panel-layers label').count()).toBe(6);
-    const wifiLabel = page.locator('label', { has: page.locator('input[data-layer="wifi"]') });
-    await expect.poll(() => wifiLabel.textContent()).toMatch(/공공와이파이\s*14개/);
+    const label = (id: string) => page.locator('label', { has: page.locator(`input[data-layer="${id}"]`) });
+    // name, the demo/sample mark once the first view is drawn (12 of the 14 Wi-Fi sites are samples; every
+    // update line is generated), then the count
+    await expect.poll(() => label('wifi').textContent()).toMatch(/공공와이파이\s*◇\s*예시 자료 12개\s*14개/);
+    await expect.poll(() => label('update-lines').textContent()).toMatch(/예시 자료 525개\s*525개/);
+    expect(await label('sculptures').textContent()).not.toContain('예시');
     await expect.poll(() => page.getByText('배경지도를 불러올 수 없어').count(), { timeout: 6000 }).toBe(1);
     expect(await page.locator('.maplibregl-ctrl-zoom-in').getAttribute('aria-label')).toBe('확대');
     expect(await page.locator('.maplibregl-ctrl-scale').count()).toBe(1);

@@ -107,6 +107,14 @@ export async function fetchCount(collection: string): Promise<number> {
   return fc.numberMatched;
 }
 
+/** Number of a collection's features that are demo or sample data (the `demo` queryable). */
+export async function fetchDemoCount(collection: string): Promise<number> {
+  const fc = await getJson<{ numberMatched: number }>(
+    `/api/collections/${encodeURIComponent(collection)}/items?demo=true&limit=1`,
+  );
+  return fc.numberMatched;
+}
+
 /** Feature counts of every collection from one `/api/collections` call (`numberMatched` of each). */
 export async function fetchCounts(): Promise<Record<string, number>> {
   const body = await getJson<{ collections: { id: string; numberMatched?: number }[] }>(

@@ -29,6 +29,11 @@ const STRINGS = {
   unverifiedHelp: { ko: '위치가 대략적으로 표시되었습니다', en: 'The position is approximate' },
   demo: { ko: '예시 자료', en: 'Demo / sample data' },
   demoHelp: { ko: '실제 조사 자료가 아닌 예시입니다', en: 'Not real survey data' },
+  demoInLayer: { ko: '예시 자료 {n}개', en: '{n} demo / sample' },
+  demoInLayerHelp: {
+    ko: '이 레이어의 {n}개는 실제 자료가 아닌 예시입니다 (시설 정보에 ◇ 표시)',
+    en: '{n} features of this layer are demo or sample data, not real records (marked ◇ in their details)',
+  },
   provenance: { ko: '출처', en: 'Source' },
   dataDate: { ko: '데이터기준일자', en: 'Data date' },
   yes: { ko: '예', en: 'Yes' },

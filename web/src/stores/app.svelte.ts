@@ -36,6 +36,8 @@ export const app = $state({
   lang: 'ko' as Lang,
   config: undefined as ClientConfig | undefined,
   counts: {} as Record<string, number | undefined>,
+  /** Per collection, how many of its features are demo or sample data (`demo = true`). */
+  demoCounts: {} as Record<string, number | undefined>,
   visible: Object.fromEntries(LAYERS.map((l) => [l.id, true])) as Record<string, boolean>,
   /** Camera: centre lon/lat and zoom. */
   view: { lng: 126.66, lat: 37.68, zoom: 10.3 },

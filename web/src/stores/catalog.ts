@@ -1,7 +1,7 @@
 // Loads what every panel needs once: client configuration (labels, basemap, tile threshold) and layer counts.
 
 import { LAYERS } from '../layers';
-import { type ClientConfig, fetchClientConfig, fetchCount, fetchCounts } from '../lib/api';
+import { type ClientConfig, fetchClientConfig, fetchCount, fetchCounts, fetchDemoCount } from '../lib/api';
 import { app } from './app.svelte';
 
 const FALLBACK: ClientConfig = { basemapStyleUrl: 'osm', tileThreshold: 2000, collections: [] };
@@ -35,6 +35,18 @@ export function loadCounts(): Promise<void> {
     );
   })();
   return counts;
+}
+
+let demoCounts: Promise<void> | undefined;
+
+/** Loads once how many features of each layer are demo or sample data, for the legend's mark. */
+export function loadDemoCounts(): Promise<void> {
+  demoCounts ??= Promise.all(
+    LAYERS.map(async (l) => {
+      app.demoCounts[l.id] = await fetchDemoCount(l.id).catch(() => undefined);
+    }),
+  ).then(() => undefined);
+  return demoCounts;
 }
 
 /** Loads both the configuration and the counts. */
