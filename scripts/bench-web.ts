@@ -146,24 +146,22 @@ export async function benchPan(base: string): Promise<WebRow[]> {
   const noWifi = 'admin-areas,update-areas,update-lines,sculptures,signage';
   try {
     for (const v of views) {
-      const figures: Record<string, number[]> = {};
+      const frames: Record<'with' | 'without', number[]> = { with: [], without: [] };
+      let wifiTiles = 0;
       for (const [kind, layers] of [
         ['with', all],
         ['without', noWifi],
       ] as const) {
         const { page, close } = await coldPage(browser);
-        let tiles = 0;
         page.on('requestfinished', (r) => {
-          if (r.url().includes('/api/tiles/wifi/')) tiles += 1;
+          if (r.url().includes('/api/tiles/wifi/')) wifiTiles += 1;
         });
         await page.goto(`${base}/#${v.hash}&layers=${layers}`);
         await page.waitForSelector('.map[data-ready="true"]', { timeout: 90_000 });
-        figures[kind] = await dragFrames(page, 8);
-        if (kind === 'with') figures.tiles = [tiles];
+        frames[kind] = await dragFrames(page, 8);
         await close();
       }
-      const w = figures.with ?? [];
-      const wo = figures.without ?? [];
+      const { with: w, without: wo } = frames;
       const fps = (xs: number[]) => (1000 / quantile(xs, 0.5)).toFixed(0);
       rows.push({
         area: 'web',
@@ -171,7 +169,7 @@ export async function benchPan(base: string): Promise<WebRow[]> {
         result: `${fps(w)} fps median (${fps(wo)} without Wi-Fi)`,
         p50: quantile(w, 0.5),
         p99: quantile(w, 0.99),
-        notes: `frame ms with Wi-Fi p50 ${quantile(w, 0.5).toFixed(0)} / p95 ${quantile(w, 0.95).toFixed(0)} / max ${Math.max(...w).toFixed(0)}; without p50 ${quantile(wo, 0.5).toFixed(0)} / p95 ${quantile(wo, 0.95).toFixed(0)} / max ${Math.max(...wo).toFixed(0)}; ${figures.tiles?.[0] ?? 0} Wi-Fi tiles loaded; 8 mouse drags of 24 steps; software GL`,
+        notes: `frame ms with Wi-Fi p50 ${quantile(w, 0.5).toFixed(0)} / p95 ${quantile(w, 0.95).toFixed(0)} / max ${Math.max(...w).toFixed(0)}; without p50 ${quantile(wo, 0.5).toFixed(0)} / p95 ${quantile(wo, 0.95).toFixed(0)} / max ${Math.max(...wo).toFixed(0)}; ${wifiTiles} Wi-Fi tiles loaded; 8 mouse drags of 24 steps; software GL`,
       });
     }
   } finally {

@@ -74,14 +74,11 @@ export class HttpError extends Error {
 }
 
 /**
- * GETs JSON. `plain` sends no headers of its own, so the request matches the `<link rel="preload">` of
- * index.html and is answered from it (the API sends JSON by default).
+ * GETs JSON. No headers of its own: the API answers JSON to fetch's default Accept (any type), and a plain
+ * request matches the `<link rel="preload">` of index.html, so configuration and counts come from the preload.
  */
-async function getJson<T>(path: string, signal?: AbortSignal, plain = false): Promise<T> {
-  const res = await fetch(
-    path,
-    plain ? { signal } : { signal, headers: { Accept: 'application/json, application/geo+json' } },
-  );
+async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  const res = await fetch(path, { signal });
   if (!res.ok) {
     let detail = res.statusText;
     try {
@@ -96,32 +93,19 @@ async function getJson<T>(path: string, signal?: AbortSignal, plain = false): Pr
 
 /** Basemap, tile threshold and labels. */
 export function fetchClientConfig(): Promise<ClientConfig> {
-  return getJson('/api/client-config', undefined, true);
+  return getJson('/api/client-config');
 }
 
-/** Number of features in a collection (`numberMatched` of a one-feature page). */
-export async function fetchCount(collection: string): Promise<number> {
-  const fc = await getJson<{ numberMatched: number }>(
-    `/api/collections/${encodeURIComponent(collection)}/items?limit=1`,
-  );
-  return fc.numberMatched;
-}
-
-/** Number of a collection's features that are demo or sample data (the `demo` queryable). */
-export async function fetchDemoCount(collection: string): Promise<number> {
-  const fc = await getJson<{ numberMatched: number }>(
-    `/api/collections/${encodeURIComponent(collection)}/items?demo=true&limit=1`,
-  );
+/** Number of features in a collection, or of those matching `filter` (queryables), from a one-feature page. */
+export async function fetchCount(collection: string, filter: Record<string, string> = {}): Promise<number> {
+  const q = new URLSearchParams({ ...filter, limit: '1' });
+  const fc = await getJson<{ numberMatched: number }>(`/api/collections/${encodeURIComponent(collection)}/items?${q}`);
   return fc.numberMatched;
 }
 
 /** Feature counts of every collection from one `/api/collections` call (`numberMatched` of each). */
 export async function fetchCounts(): Promise<Record<string, number>> {
-  const body = await getJson<{ collections: { id: string; numberMatched?: number }[] }>(
-    '/api/collections',
-    undefined,
-    true,
-  );
+  const body = await getJson<{ collections: { id: string; numberMatched?: number }[] }>('/api/collections');
   return Object.fromEntries(
     body.collections.filter((c) => typeof c.numberMatched === 'number').map((c) => [c.id, c.numberMatched as number]),
   );

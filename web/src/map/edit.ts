@@ -129,15 +129,17 @@ const REPORTS_LAYER_SPEC: LayerSpecification = {
   },
 };
 
+const REPORTS_SOURCE_SPEC: SourceSpecification = { type: 'geojson', data: OPEN_REPORTS_URL };
+
 /** The open reports' source and layer, for the initial style (so they load with everything else). */
 export function openReportsStyle(): { sources: Record<string, SourceSpecification>; layers: LayerSpecification[] } {
-  return { sources: { [REPORTS_SOURCE]: { type: 'geojson', data: OPEN_REPORTS_URL } }, layers: [REPORTS_LAYER_SPEC] };
+  return { sources: { [REPORTS_SOURCE]: REPORTS_SOURCE_SPEC }, layers: [REPORTS_LAYER_SPEC] };
 }
 
 /** Draws the open fault reports (`/api/reports/open.geojson`) as warning rings; returns the cleanup. */
 export function showOpenReports(map: MapLibreMap): () => void {
   if (!map.getSource(REPORTS_SOURCE)) {
-    map.addSource(REPORTS_SOURCE, { type: 'geojson', data: OPEN_REPORTS_URL });
+    map.addSource(REPORTS_SOURCE, REPORTS_SOURCE_SPEC);
     map.addLayer(REPORTS_LAYER_SPEC);
   }
   return () => {

@@ -1,7 +1,7 @@
 // Loads what every panel needs once: client configuration (labels, basemap, tile threshold) and layer counts.
 
 import { LAYERS } from '../layers';
-import { type ClientConfig, fetchClientConfig, fetchCount, fetchCounts, fetchDemoCount } from '../lib/api';
+import { type ClientConfig, fetchClientConfig, fetchCount, fetchCounts } from '../lib/api';
 import { app } from './app.svelte';
 
 const FALLBACK: ClientConfig = { basemapStyleUrl: 'osm', tileThreshold: 2000, collections: [] };
@@ -43,7 +43,7 @@ let demoCounts: Promise<void> | undefined;
 export function loadDemoCounts(): Promise<void> {
   demoCounts ??= Promise.all(
     LAYERS.map(async (l) => {
-      app.demoCounts[l.id] = await fetchDemoCount(l.id).catch(() => undefined);
+      app.demoCounts[l.id] = await fetchCount(l.id, { demo: 'true' }).catch(() => undefined);
     }),
   ).then(() => undefined);
   return demoCounts;
