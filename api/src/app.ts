@@ -26,6 +26,7 @@ import { tilesRoutes } from './routes/tiles.js';
 import { wifiRoutes } from './routes/wifi.js';
 import { bodyLimit, csrfGuard, securityHeaders } from './security.js';
 import { createTileService } from './tiles/index.js';
+import { webPage } from './web-page.js';
 
 /**
  * Builds the whole application: the API under `/api` and the web app at `/`. The tile service (and its
@@ -93,7 +94,10 @@ export function createApp(base: Omit<AppDeps, 'tiles'> & Partial<Pick<AppDeps, '
   });
 
   const root = path.relative(process.cwd(), deps.config.webDistDir) || '.';
-  if (fs.existsSync(deps.config.webDistDir)) {
+  if (fs.existsSync(path.join(deps.config.webDistDir, 'index.html'))) {
+    const page = webPage(deps);
+    app.get('/', page);
+    app.get('/index.html', page);
     app.use('/assets/*', async (c, next) => {
       await next();
       if (c.res.ok) c.res.headers.set('Cache-Control', 'public, max-age=31536000, immutable');
@@ -102,7 +106,7 @@ export function createApp(base: Omit<AppDeps, 'tiles'> & Partial<Pick<AppDeps, '
     // them; compress() is the fallback for a build without them
     app.use('/assets/*', compress());
     app.use('/*', serveStatic({ root, precompressed: true }));
-    app.get('*', serveStatic({ root, path: 'index.html' }));
+    app.get('*', page);
   } else {
     app.get('/', (c) => c.text('The web app is not built: run `npm run build:web` (npm start does it).', 503));
   }

@@ -62,12 +62,15 @@ describe.skipIf(reason)('web map in Chromium', () => {
     const idle = await gotoMap(page, app.url);
     metrics.mapIdleMs = Math.round(idle); // measured, reported by the bench; only a hang guard here
     expect(idle).toBeLessThan(90_000);
-    // the first view asks for each thing once: configuration and counts come from index.html's preloads, the
-    // admin areas serve the offline land and their own layer, and nothing is fetched twice
+    // the first view asks for each thing once: configuration, counts and every layer's GeoJSON come from
+    // index.html's preloads (the page hands them to MapLibre), the admin areas serve the offline land and their
+    // own layer, and nothing is fetched twice
     const count = (p: string) => apiCalls.filter((c) => c === p).length;
     expect(count('/api/client-config')).toBe(1);
     expect(count('/api/collections')).toBe(1);
-    expect(count('/api/collections/admin-areas/items?limit=10000')).toBe(1);
+    for (const id of ['admin-areas', 'update-areas', 'update-lines', 'wifi', 'sculptures', 'signage'])
+      expect(count(`/api/collections/${id}/items?limit=10000`), id).toBe(1);
+    expect(count('/api/reports/open.geojson')).toBe(1);
     expect(new Set(apiCalls).size).toBe(apiCalls.length);
     expect(await page.locator('.maplibregl-canvas').count()).toBe(1);
     await expect.poll(() => page.locator('#panel-layers label').count()).toBe(6);

@@ -3,9 +3,11 @@
  * Wi-Fi, search, and every kind of bad input the issue lists (400/404/406 problem+json, never 5xx, no change).
  */
 import { gunzipSync } from 'node:zlib';
+import { Hono } from 'hono';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLLECTION_IDS, COLLECTIONS } from '../../api/src/collections.js';
+import { webPage } from '../../api/src/web-page.js';
 import { BACKENDS, openBackend, skipReason, type TestBackend } from '../support/backends.js';
 
 interface Link {
@@ -266,6 +268,64 @@ describe.each(BACKENDS)('read API on %s', (backendName) => {
     const again = await b.request(path, { headers: { 'Accept-Encoding': 'gzip', 'If-None-Match': tag } });
     expect(again.status).toBe(304);
   });
+
+  it.skipIf(reason)(
+    'answers a whole collection from memory, yet every change to its table shows in the next answer',
+    async () => {
+      const path = '/api/collections/sculptures/items?limit=10000';
+      const names = async () => (await json(path)).features.map((f) => f.properties.name as string);
+      const before = await names();
+      expect(await names()).toEqual(before); // the second answer comes from memory
+      // changes made straight in the database, past the API's own write paths: a new row…
+      const row = await sql<{ id: number }>`insert into sculptures
+          (name, kind, address, emd, source, verified, geom, updated_at)
+        values ('캐시 확인 조형물', 'character', '김포시', '사우동', 'read-api test', false,
+                ST_SetSRID(ST_MakePoint(126.71, 37.62), 4326), now() - interval '2 days') returning id`.execute(
+        b.db.kysely,
+      );
+      const id = row.rows[0]?.id as number;
+      expect(await names()).toEqual([...before, '캐시 확인 조형물']);
+      // …an edit stamped earlier than the table's latest change, as when a transaction that began first commits
+      // last (same count, same highest id, same latest updated_at: only the versions tell)…
+      await sql`update sculptures set name = '캐시 확인 조형물 (수정)', version = version + 1,
+        updated_at = now() - interval '1 day' where id = ${id}`.execute(b.db.kysely);
+      expect(await names()).toContain('캐시 확인 조형물 (수정)');
+      // …and a delete
+      await sql`delete from sculptures where id = ${id}`.execute(b.db.kysely);
+      expect(await names()).toEqual(before);
+      // a page, a filter or a bbox reads the table as before
+      expect((await json('/api/collections/sculptures/items?limit=2')).features).toHaveLength(2);
+    },
+  );
+
+  it.skipIf(reason)(
+    'serves the web page with a preload of each first-view GeoJSON, none for a tiled collection',
+    async () => {
+      const page = async (threshold: number) => {
+        const deps = { db: b.db, config: { ...b.config, tileThreshold: threshold }, tiles: undefined as never };
+        const res = await new Hono().get('/', webPage(deps)).request('http://localhost/');
+        return res.text();
+      };
+      const preloads = (html: string) =>
+        [...html.matchAll(/<link rel="preload" href="([^"]+)" as="fetch"/g)].map((m) => m[1]);
+      const all = preloads(await page(2000));
+      expect(all).toEqual(
+        expect.arrayContaining([
+          '/api/client-config',
+          '/api/collections',
+          ...COLLECTION_IDS.map((id) => `/api/collections/${id}/items?limit=10000`),
+          '/api/reports/open.geojson',
+        ]),
+      );
+      // 14 Wi-Fi sites, 16 signs, 525 lines: above 14 a collection is drawn from tiles and not preloaded, except the
+      // admin areas, which the offline basemap draws from their GeoJSON either way
+      const small = preloads(await page(14));
+      expect(small).toContain('/api/collections/wifi/items?limit=10000');
+      expect(small).not.toContain('/api/collections/signage/items?limit=10000');
+      expect(small).not.toContain('/api/collections/update-lines/items?limit=10000');
+      expect(preloads(await page(1))).toContain('/api/collections/admin-areas/items?limit=10000');
+    },
+  );
 
   it.skipIf(reason)('finds the nearest Wi-Fi by ellipsoidal distance, ascending', async () => {
     // 김포시청 (city hall), 사우중로 1

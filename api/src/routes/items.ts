@@ -4,6 +4,7 @@ import { COLLECTIONS, type CollectionDef, getCollection } from '../collections.j
 import type { AppDeps, AppEnv } from '../context.js';
 import { getFeature, listFeatures, type StoredFeatureWithText } from '../db/queries/features.js';
 import { ApiError } from '../errors.js';
+import { wholeCollectionCache } from '../features/whole-collection-cache.js';
 import { featuresCsv } from '../ogc/csv.js';
 import { featureEtag, negotiate, notModified, weakEtag } from '../ogc/http.js';
 import { pageLinks } from '../ogc/links.js';
@@ -94,6 +95,7 @@ function itemRoute(def: CollectionDef) {
 export function itemsRoutes({ db }: AppDeps) {
   const app = apiRouter();
   const reader = () => db.reader();
+  const whole = wholeCollectionCache(10_000);
 
   for (const def of Object.values(COLLECTIONS)) {
     const schema = itemsQuerySchema(def);
@@ -111,12 +113,23 @@ export function itemsRoutes({ db }: AppDeps) {
       const bbox = parseBbox(query.bbox);
       const datetime = parseDatetime(query.datetime as string | undefined);
       const filters = filterValues(def, query);
-      const { numberMatched, features } = await listFeatures(
-        reader(),
-        def,
-        { limit, offset, ...(bbox ? { bbox } : {}), ...(datetime ? { datetime } : {}), filters },
-        format === 'csv',
-      );
+      const read = reader();
+      // a GeoJSON request for the whole collection (what the web map asks on every visit) may come from memory
+      const wholeAsked = format === 'json' && offset === 0 && !bbox && !datetime && Object.keys(filters).length === 0;
+      let page = wholeAsked
+        ? await whole.get(read, def, limit).then((f) => f && { numberMatched: f.length, features: f })
+        : undefined;
+      if (!page) {
+        const fingerprint = wholeAsked ? await whole.fingerprint(read, def) : '';
+        page = await listFeatures(
+          read,
+          def,
+          { limit, offset, ...(bbox ? { bbox } : {}), ...(datetime ? { datetime } : {}), filters },
+          format === 'csv',
+        );
+        if (wholeAsked && page.features.length === page.numberMatched) whole.set(def, fingerprint, page.features);
+      }
+      const { numberMatched, features } = page;
       const etag = weakEtag(format, c.req.url, numberMatched, ...features.map((f) => `${f.id}.${f.version}`));
       if (notModified(c.req.header('If-None-Match'), etag)) return c.body(null, 304, { ETag: etag }) as never;
       if (format === 'csv') {

@@ -75,9 +75,10 @@ export class HttpError extends Error {
 
 /**
  * GETs JSON. No headers of its own: the API answers JSON to fetch's default Accept (any type), and a plain
- * request matches the `<link rel="preload">` of index.html, so configuration and counts come from the preload.
+ * request matches the `<link rel="preload">` of index.html, so configuration, counts and the first view's
+ * GeoJSON come from the preloads.
  */
-async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   const res = await fetch(path, { signal });
   if (!res.ok) {
     let detail = res.statusText;

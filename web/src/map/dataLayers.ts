@@ -1,17 +1,37 @@
 // Adds the project's collections and the overlays to the map. A collection's source is GeoJSON, or vector
 // tiles (`/api/tiles/{id}.json`, source-layer = collection id) when it holds more features than the threshold.
 import type { FeatureCollection } from 'geojson';
-import type {
-  FilterSpecification,
-  GeoJSONSource,
-  LayerSpecification,
-  Map as MlMap,
-  SourceSpecification,
+import {
+  addProtocol,
+  type FilterSpecification,
+  type GeoJSONSource,
+  type LayerSpecification,
+  type Map as MlMap,
+  type SourceSpecification,
 } from 'maplibre-gl';
 import { LAYERS, type LayerStyle } from '../layers';
-import { itemsUrl } from '../lib/api';
+import { getJson, itemsUrl } from '../lib/api';
 import type { OverlayName } from '../stores/app.svelte';
 import { ADMIN_ATTRIBUTION } from './basemap';
+
+/** Scheme of the GeoJSON URLs the page fetches itself and hands to MapLibre's worker (see `pageFetched`). */
+const PAGE_SCHEME = 'page';
+
+/**
+ * `url` as a GeoJSON source's data, fetched on the page (by the protocol `registerPageFetch` adds) rather than in
+ * MapLibre's worker: the page's fetch uses the response index.html preloaded while the script loaded, the
+ * worker's would ask the server again once the map exists.
+ */
+export function pageFetched(url: string): string {
+  return `${PAGE_SCHEME}://${url}`;
+}
+
+/** Registers the protocol of `pageFetched` URLs with MapLibre; call once before the map is created. */
+export function registerPageFetch(): void {
+  addProtocol(PAGE_SCHEME, async (params, abort) => ({
+    data: await getJson(params.url.slice(PAGE_SCHEME.length + 3), abort.signal),
+  }));
+}
 
 /** Map layer ids drawing a collection (the main one first). */
 export function layerIdsOf(id: string): string[] {
@@ -40,7 +60,13 @@ function styleLayers(layer: LayerStyle, source: string, sourceLayer: string | un
       ];
     case 'fill':
       return [
-        { id: layer.id, type: 'fill', ...common, paint: { 'fill-color': c, 'fill-opacity': 0.07 } },
+        // no antialiasing edge: the outline layer draws the edge (one shader program fewer to compile)
+        {
+          id: layer.id,
+          type: 'fill',
+          ...common,
+          paint: { 'fill-color': c, 'fill-opacity': 0.07, 'fill-antialias': false },
+        },
         { id: `${layer.id}-outline`, type: 'line', ...common, paint: { 'line-color': c, 'line-width': 2 } },
       ];
     case 'line':
@@ -71,7 +97,7 @@ export function dataStyle(
       ? { type: 'vector', url: `/api/tiles/${layer.id}.json` }
       : {
           type: 'geojson',
-          data: itemsUrl(layer.id),
+          data: pageFetched(itemsUrl(layer.id)),
           ...(layer.id === 'admin-areas' ? { attribution: ADMIN_ATTRIBUTION } : {}),
         };
     for (const spec of styleLayers(layer, layer.id, vector ? layer.id : undefined)) {

@@ -12,6 +12,7 @@ import type {
 } from 'maplibre-gl';
 import { itemsUrl } from '../lib/api';
 import { OPEN_REPORTS_URL } from '../lib/auth';
+import { pageFetched } from './dataLayers';
 
 /** The map editing components use, once MapView hands it over with `attachEditing`. */
 export const editMap: { map?: MapLibreMap } = {};
@@ -129,7 +130,7 @@ const REPORTS_LAYER_SPEC: LayerSpecification = {
   },
 };
 
-const REPORTS_SOURCE_SPEC: SourceSpecification = { type: 'geojson', data: OPEN_REPORTS_URL };
+const REPORTS_SOURCE_SPEC: SourceSpecification = { type: 'geojson', data: pageFetched(OPEN_REPORTS_URL) };
 
 /** The open reports' source and layer, for the initial style (so they load with everything else). */
 export function openReportsStyle(): { sources: Record<string, SourceSpecification>; layers: LayerSpecification[] } {

@@ -170,3 +170,18 @@ export function geometryValue(def: CollectionDef, geometry: unknown): RawBuilder
   const g = sql`ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(geometry)}), 4326)`;
   return def.geometry === 'Point' ? g : sql`ST_Multi(${g})`;
 }
+
+/**
+ * Ids of the collections holding at most `limit` features (counted no further than `limit + 1` rows, so the
+ * query stays cheap on a national-scale table).
+ */
+export async function collectionsWithin(db: Kysely<Database>, defs: readonly CollectionDef[], limit: number) {
+  if (defs.length === 0) return [];
+  const counts = defs.map(
+    (def) =>
+      sql<{ id: string; n: number }>`select ${def.id}::text as id, count(*)::int as n
+         from (select 1 from ${sql.table(def.table)} limit ${limit + 1}) t`,
+  );
+  const r = await sql<{ id: string; n: number }>`${sql.join(counts, sql` union all `)}`.execute(db);
+  return r.rows.filter((row) => row.n <= limit).map((row) => row.id);
+}

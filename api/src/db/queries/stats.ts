@@ -122,13 +122,15 @@ export async function emdList(
 }
 
 /**
- * A cheap fingerprint of the contents of some collection tables: row count, highest id and latest
- * `updated_at` of each. Any insert, edit (which bumps `updated_at`), delete or import changes it.
+ * A cheap fingerprint of the contents of some collection tables: row count, highest id, sum of versions and
+ * latest `updated_at` of each. Any committed insert (a new id), delete (one row fewer), edit (its version
+ * goes up by one, whatever the commit order of concurrent transactions) or import changes it.
  */
 export async function dataFingerprint(db: Kysely<Database>, tables: readonly string[]): Promise<string> {
   const parts = tables.map(
     (t) =>
-      sql<string>`(select count(*)::text || '/' || coalesce(max(id), 0)::text || '/' || coalesce(max(updated_at)::text, '')
+      sql<string>`(select count(*)::text || '/' || coalesce(max(id), 0)::text || '/' || coalesce(sum(version), 0)::text
+          || '/' || coalesce(max(updated_at)::text, '')
         from ${sql.table(t)})`,
   );
   const r = await sql<{ f: string }>`select concat_ws('|', ${sql.join(parts)}) as f`.execute(db);
