@@ -96,6 +96,12 @@ describe.skipIf(skip)(`PostgreSQL restart under load${skip ? ` (skipped: ${skip}
     const tDown = performance.now();
     await pg.stop('fast');
     const tStopped = performance.now();
+    // the web page itself still loads (without the preloads of the layers' data, which it cannot list now)
+    const page = await fetch(`${server.url}/`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('<div id="app">');
+    expect(html).not.toContain('/items?limit=10000');
     await sleep(4000);
     // the cluster may accept connections a moment before `pg_ctl start -w` returns: "down" ends when it is asked to start
     const tStarting = performance.now();
