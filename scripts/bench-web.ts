@@ -27,6 +27,69 @@ export interface WebRow {
 
 const DIST = path.join(ROOT_DIR, 'web', 'dist');
 
+/** Where the floor page lives in the bench's copy of the build (see `prepareBenchDist`). */
+const FLOOR_PATH = '/bench-floor/index.html';
+
+/**
+ * The floor page's script: MapLibre alone, as its documentation shows it, drawing the app's first view (the same
+ * camera, GeoJSON sources, layer types and paint as web/src/map/dataLayers.ts and basemap.ts's offline style)
+ * with no app around it and no first-view work of ours: the worker fetches each source once the map exists.
+ */
+const FLOOR_SCRIPT = `
+const sources = {};
+for (const id of ['admin-areas', 'update-areas', 'update-lines', 'wifi', 'sculptures', 'signage'])
+  sources[id] = { type: 'geojson', data: '/api/collections/' + id + '/items?limit=10000' };
+sources['open-reports'] = { type: 'geojson', data: '/api/reports/open.geojson' };
+const layers = [
+  { id: 'sea', type: 'background', paint: { 'background-color': '#dbe7ef' } },
+  { id: 'city-outline', type: 'line', source: 'admin-areas', paint: { 'line-color': '#334155', 'line-width': 5 } },
+  { id: 'land', type: 'fill', source: 'admin-areas', paint: { 'fill-color': '#f6f3ec', 'fill-antialias': false } },
+  { id: 'admin-areas', type: 'line', source: 'admin-areas',
+    paint: { 'line-color': '#6b7280', 'line-width': 1.4, 'line-dasharray': [3, 2] } },
+  { id: 'update-areas', type: 'fill', source: 'update-areas', paint: { 'fill-color': '#b45309', 'fill-opacity': 0.07 } },
+  { id: 'update-areas-outline', type: 'line', source: 'update-areas', paint: { 'line-color': '#b45309', 'line-width': 2 } },
+  { id: 'update-lines', type: 'line', source: 'update-lines', paint: { 'line-color': '#7c3aed', 'line-width': 2.5 } },
+];
+for (const id of ['wifi', 'sculptures', 'signage', 'open-reports'])
+  layers.push({ id, type: 'symbol', source: id,
+    layout: { 'icon-image': 'dot', 'icon-allow-overlap': true, 'icon-ignore-placement': true } });
+const container = document.getElementById('map');
+const map = new maplibregl.Map({ container, style: { version: 8, sources, layers },
+  center: [126.66, 37.68], zoom: 10.3, fadeDuration: 0 });
+const canvas = document.createElement('canvas');
+canvas.width = canvas.height = 44;
+const ctx = canvas.getContext('2d');
+ctx.fillStyle = '#1d4ed8';
+ctx.arc(22, 22, 16, 0, 7);
+ctx.fill();
+map.addImage('dot', { width: 44, height: 44, data: new Uint8Array(ctx.getImageData(0, 0, 44, 44).data.buffer) },
+  { pixelRatio: 2 });
+map.once('load', () => map.once('idle', () => {
+  performance.mark('map-idle');
+  container.dataset.ready = 'true';
+}));
+`;
+
+/**
+ * A copy of the build with the floor page added (MapLibre's own bundle, `FLOOR_SCRIPT`), for a server started
+ * with `WEB_DIST_DIR` there; removed by the caller.
+ */
+export function prepareBenchDist(dir: string): void {
+  fs.cpSync(DIST, dir, { recursive: true });
+  const floor = path.join(dir, path.dirname(FLOOR_PATH));
+  fs.mkdirSync(floor, { recursive: true });
+  const maplibre = path.join(ROOT_DIR, 'node_modules', 'maplibre-gl', 'dist');
+  for (const f of ['maplibre-gl.js', 'maplibre-gl.css']) fs.copyFileSync(path.join(maplibre, f), path.join(floor, f));
+  fs.writeFileSync(path.join(floor, 'floor.js'), FLOOR_SCRIPT);
+  fs.writeFileSync(
+    path.join(dir, FLOOR_PATH),
+    `<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>MapLibre floor</title>
+<link rel="stylesheet" href="maplibre-gl.css"><script src="maplibre-gl.js"></script></head>
+<body style="margin:0"><div id="map" class="map" style="position:absolute;inset:0"></div>
+<script src="floor.js"></script></body></html>\n`,
+  );
+}
+
 /** Why the web section cannot run here, or '' when it can. */
 export function webSkipReason(): string {
   if (!fs.existsSync(CHROMIUM)) return `${CHROMIUM} missing (apt-get install chromium)`;
@@ -47,36 +110,53 @@ async function coldPage(browser: Browser): Promise<{ page: Page; close: () => Pr
   return { page, close: () => ctx.close() };
 }
 
-/** Cold loads of `base`: map idle times and the JavaScript sent before it. */
+/** One cold load of `url`: the time of its `map-idle` mark, and the scripts it downloaded. */
+async function coldLoad(browser: Browser, url: string) {
+  const { page, close } = await coldPage(browser);
+  const seen: Promise<{ name: string; sent: number; gz: number }>[] = [];
+  page.on('requestfinished', (req) => {
+    if (req.resourceType() !== 'script') return;
+    seen.push(
+      req.sizes().then((s) => {
+        const name = new URL(req.url()).pathname.replace(/^\//, '');
+        const gzFile = path.join(DIST, `${name}.gz`);
+        return { name, sent: s.responseBodySize, gz: fs.existsSync(gzFile) ? fs.statSync(gzFile).size : Number.NaN };
+      }),
+    );
+  });
+  try {
+    await page.goto(url);
+    await page.waitForSelector('.map[data-ready="true"]', { timeout: 60_000 });
+    const idle = await page.evaluate(() => performance.getEntriesByName('map-idle')[0]?.startTime ?? Number.NaN);
+    return { idle, scripts: await Promise.all(seen) };
+  } finally {
+    await close();
+  }
+}
+
+/**
+ * Cold loads of the app at `base`, interleaved with cold loads of the floor page (MapLibre alone drawing the same
+ * layers, see `prepareBenchDist`): map idle times of both, their ratio, and the JavaScript the app sent.
+ */
 export async function benchFirstView(base: string, runs: number): Promise<WebRow[]> {
   const browser = await launchBrowser();
   const idle: number[] = [];
+  const floorIdle: number[] = [];
   let scripts: { name: string; sent: number; gz: number }[] = [];
   try {
+    // the first round warms the server's caches and the machine; it is not counted
     for (let i = 0; i < runs + 1; i++) {
-      const { page, close } = await coldPage(browser);
-      const seen: Promise<{ name: string; sent: number; gz: number }>[] = [];
-      page.on('requestfinished', (req) => {
-        if (req.resourceType() !== 'script') return;
-        seen.push(
-          req.sizes().then((s) => {
-            const name = new URL(req.url()).pathname.replace(/^\//, '');
-            const gzFile = path.join(DIST, `${name}.gz`);
-            return {
-              name,
-              sent: s.responseBodySize,
-              gz: fs.existsSync(gzFile) ? fs.statSync(gzFile).size : Number.NaN,
-            };
-          }),
-        );
-      });
-      await page.goto(base);
-      await page.waitForSelector('.map[data-ready="true"]', { timeout: 60_000 });
-      const t = await page.evaluate(() => performance.getEntriesByName('map-idle')[0]?.startTime ?? Number.NaN);
-      // the first load warms the server's caches and the machine; it is not counted
-      if (i > 0) idle.push(t);
-      scripts = await Promise.all(seen);
-      await close();
+      const order = i % 2 === 0 ? ['app', 'floor'] : ['floor', 'app'];
+      for (const which of order) {
+        if (which === 'floor') {
+          const { idle: t } = await coldLoad(browser, `${base}${FLOOR_PATH}`);
+          if (i > 0) floorIdle.push(t);
+        } else {
+          const r = await coldLoad(browser, base);
+          if (i > 0) idle.push(r.idle);
+          scripts = r.scripts;
+        }
+      }
     }
   } finally {
     await browser.close();
@@ -87,10 +167,18 @@ export async function benchFirstView(base: string, runs: number): Promise<WebRow
     {
       area: 'web',
       test: `map idle, first view, sample data (${runs} cold loads, 1280×800)`,
-      result: `median ${Math.round(quantile(idle, 0.5))} ms`,
+      result: `median ${Math.round(quantile(idle, 0.5))} ms = ${(quantile(idle, 0.5) / quantile(floorIdle, 0.5)).toFixed(2)}× MapLibre alone`,
       p50: quantile(idle, 0.5),
       p99: Math.max(...idle),
       notes: `from navigation to MapLibre idle with every sample layer drawn; min ${Math.round(Math.min(...idle))} ms, p99 column = max; headless Chromium, software GL, OSM refused (offline style); target ≤ 1500 ms`,
+    },
+    {
+      area: 'web',
+      test: `floor: MapLibre alone, same layers (${runs} cold loads, interleaved)`,
+      result: `median ${Math.round(quantile(floorIdle, 0.5))} ms`,
+      p50: quantile(floorIdle, 0.5),
+      p99: Math.max(...floorIdle),
+      notes: `${FLOOR_PATH} of the bench's copy of the build: MapLibre's published bundle alone (no app, no preloads, the worker fetches the GeoJSON) drawing the same sources and layers; min ${Math.round(Math.min(...floorIdle))} ms; what this machine takes to draw the view at all`,
     },
     {
       area: 'web',

@@ -31,7 +31,7 @@ import {
   stopServer,
   waitHealthy,
 } from '../tests/load/server.js';
-import { benchFirstView, benchPan, webSkipReason } from './bench-web.js';
+import { benchFirstView, benchPan, prepareBenchDist, webSkipReason } from './bench-web.js';
 import { mulberry32 as seeded } from './lib/random.js';
 
 const SECTIONS = ['startup', 'items', 'tiles', 'nearest', 'search', 'stats', 'import', 'bundle', 'web'] as const;
@@ -212,7 +212,12 @@ const WEB_RUNS = Number(process.env.BENCH_WEB_RUNS || 10);
 /** Runs `fn` against the app on a new embedded database with the sample data (as after `npm start`). */
 async function withSampleServer(fn: (base: string) => Promise<void>): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gimpo-bench-web-'));
-  const server = startServer({ port: PORT + 1, env: { DATA_DIR: dir, DATABASE_URL: '', DATABASE_READ_URLS: '' } });
+  const dist = path.join(dir, 'dist');
+  prepareBenchDist(dist);
+  const server = startServer({
+    port: PORT + 1,
+    env: { DATA_DIR: path.join(dir, 'data'), DATABASE_URL: '', DATABASE_READ_URLS: '', WEB_DIST_DIR: dist },
+  });
   try {
     await waitHealthy(server, 180_000);
     await fn(server.url);
