@@ -54,7 +54,10 @@ describe('start-up refuses bad conditions with one clear line', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gimpo-corrupt-'));
     fs.cpSync(path.join(PGLITE_TEMPLATE_DIR, 'pgdata'), path.join(dir, 'pgdata'), { recursive: true });
     const control = path.join(dir, 'pgdata', 'global', 'pg_control');
-    fs.writeFileSync(control, Buffer.alloc(8192, 0x5a));
+    // one flipped bit in the control data (the cluster's state, checkpoint location…) is enough
+    const bytes = fs.readFileSync(control);
+    bytes[40] = (bytes[40] as number) ^ 0x01;
+    fs.writeFileSync(control, bytes);
     const before = hashTree(dir);
     const r = startServer({ DATA_DIR: dir });
     expect(r.status).not.toBe(0);

@@ -6,6 +6,7 @@ import { Kysely } from 'kysely';
 import postgres from 'postgres';
 import type { Config } from '../config.js';
 import { StartupError } from '../errors.js';
+import { pgControlIntact } from './pg-control.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import { DURABLE_START_PARAMS, DurableNodeFS } from './pglite-durable.js';
 import { PostgresPoolDialect } from './postgres-dialect.js';
@@ -140,6 +141,7 @@ async function openPGlite(dataDir: string): Promise<Db> {
     if (fs.existsSync(pgDir) && fs.readdirSync(pgDir).length > 0 && !fs.existsSync(path.join(pgDir, 'PG_VERSION'))) {
       throw new Error('PG_VERSION missing');
     }
+    if (!pgControlIntact(pgDir)) throw new Error('global/pg_control fails its checksum');
     pg = await withTimeout(
       PGlite.create({
         // fsync on, with a file system that really syncs: a commit is on disk when it returns (pglite-durable.ts)
