@@ -114,22 +114,16 @@ export function itemsRoutes({ db }: AppDeps) {
       const datetime = parseDatetime(query.datetime as string | undefined);
       const filters = filterValues(def, query);
       const read = reader();
-      // a GeoJSON request for the whole collection (what the web map asks on every visit) may come from memory
-      const wholeAsked = format === 'json' && offset === 0 && !bbox && !datetime && Object.keys(filters).length === 0;
-      let page = wholeAsked
-        ? await whole.get(read, def, limit).then((f) => f && { numberMatched: f.length, features: f })
-        : undefined;
-      if (!page) {
-        const fingerprint = wholeAsked ? await whole.fingerprint(read, def) : '';
-        page = await listFeatures(
+      const load = () =>
+        listFeatures(
           read,
           def,
           { limit, offset, ...(bbox ? { bbox } : {}), ...(datetime ? { datetime } : {}), filters },
           format === 'csv',
         );
-        if (wholeAsked && page.features.length === page.numberMatched) whole.set(def, fingerprint, page.features);
-      }
-      const { numberMatched, features } = page;
+      // a GeoJSON request for the whole collection (what the web map asks on every visit) may come from memory
+      const wholeAsked = format === 'json' && offset === 0 && !bbox && !datetime && Object.keys(filters).length === 0;
+      const { numberMatched, features } = wholeAsked ? await whole.read(read, def, limit, load) : await load();
       const etag = weakEtag(format, c.req.url, numberMatched, ...features.map((f) => `${f.id}.${f.version}`));
       if (notModified(c.req.header('If-None-Match'), etag)) return c.body(null, 304, { ETag: etag }) as never;
       if (format === 'csv') {
