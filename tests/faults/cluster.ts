@@ -80,7 +80,23 @@ function cluster(dir: string, port: number): PgCluster {
     dir,
     url: (db = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${db}`,
     start: () =>
-      asPostgresAsync(pgCtl, ['-D', dir, '-l', path.join(dir, 'server.log'), '-w', '-t', '60', '-o', opts, 'start']),
+      asPostgresAsync(pgCtl, [
+        '-D',
+        dir,
+        '-l',
+        path.join(dir, 'server.log'),
+        '-w',
+        '-t',
+        '60',
+        '-o',
+        opts,
+        'start',
+      ]).catch((err: Error) => {
+        // the server's own log says why (the folder is deleted with the cluster, so it goes in the error)
+        const log = path.join(dir, 'server.log');
+        const tail = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').slice(-15).join('\n') : '(no log)';
+        throw new Error(`${err.message}\nserver.log:\n${tail}`);
+      }),
     stop: (mode = 'fast') => asPostgresAsync(pgCtl, ['-D', dir, '-m', mode, '-w', '-t', '60', 'stop']),
     destroy() {
       try {

@@ -1,6 +1,6 @@
 /**
  * Fault: PostgreSQL restarts while the API is under load. The server runs as a child process on a private
- * throw-away cluster (port 55432, never the shared one); while the cluster is down every answer is a 503
+ * throw-away cluster (port 25432, never the shared one); while the cluster is down every answer is a 503
  * problem+json, within 5 s of its return the API answers 200 again without being restarted, and it never exits.
  */
 import postgres from 'postgres';
@@ -9,7 +9,8 @@ import { type ServerProcess, sleep, startServer, stopServer, waitHealthy } from 
 import { REQUIRE_POSTGIS } from '../support/env.js';
 import { clusterSkipReason, createCluster, type PgCluster } from './cluster.js';
 
-const PG_PORT = 55432;
+// below Linux's ephemeral range (32768–60999): while the cluster is down no outgoing connection can take its port
+const PG_PORT = 25432;
 const API_PORT = 8853;
 const skip = clusterSkipReason();
 if (skip && REQUIRE_POSTGIS) throw new Error(`REQUIRE_POSTGIS=1 but ${skip}`);

@@ -1,5 +1,5 @@
 /**
- * Scale-out: a primary (port 55442) and a streaming replica made with `pg_basebackup -R` (port 55443), both
+ * Scale-out: a primary (port 25442) and a streaming replica made with `pg_basebackup -R` (port 25443), both
  * private throw-away clusters. With DATABASE_READ_URLS the public read paths go to the replica and writes and
  * sessions to the primary: a feature written through the API shows up on the replica's read paths, the replica
  * serves the reads (its own connections do), and with the primary stopped the reads still answer while a write
@@ -28,12 +28,12 @@ describe.skipIf(skip)(`read replicas (DATABASE_READ_URLS)${skip ? ` (skipped: ${
   const request = (p: string, init?: RequestInit) => app.request(`http://localhost${p}`, init);
 
   beforeAll(async () => {
-    primary = await createCluster(55442);
+    primary = await createCluster(25442);
     const admin = postgres(primary.url(), { max: 1, onnotice: () => {} });
     await admin.unsafe('create database gimpo');
     await admin.end();
     // the replica is copied before the schema and data exist: everything after arrives by streaming
-    replica = await createReplica(primary, 55443);
+    replica = await createReplica(primary, 25443);
     const base = loadConfig({});
     await (await startDatabase({ ...base, databaseUrl: primary.url('gimpo') })).close();
     const config = { ...base, databaseUrl: primary.url('gimpo'), databaseReadUrls: [replica.url('gimpo')] };
