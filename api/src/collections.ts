@@ -303,7 +303,8 @@ export const COLLECTIONS: Record<CollectionId, CollectionDef> = {
 
 /** The collection with this id, or undefined. */
 export function getCollection(id: string): CollectionDef | undefined {
-  return (COLLECTIONS as Record<string, CollectionDef>)[id];
+  // Own keys only: `__proto__`, `toString` and friends are not collections.
+  return Object.hasOwn(COLLECTIONS, id) ? (COLLECTIONS as Record<string, CollectionDef>)[id] : undefined;
 }
 
 /** All properties of a collection, its own followed by the common provenance ones. */

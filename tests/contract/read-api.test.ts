@@ -430,6 +430,12 @@ describe.each(BACKENDS)('read API on %s', (backendName) => {
       await problem('/api/collections/nope/items', 404);
       await problem('/api/collections/nope/items/1', 404);
       await problem('/api/collections/nope/queryables', 404);
+      for (const id of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+        await problem(`/api/collections/${id}`, 404);
+        await problem(`/api/collections/${id}/items`, 404);
+        await problem(`/api/collections/${id}/items/1`, 404);
+        await problem(`/api/collections/${id}/export`, 404);
+      }
       for (const id of ['999999', '0', 'abc', '1.5', '99999999999999', "1'--"]) {
         await problem(`${items}/${encodeURIComponent(id)}`, 404);
       }

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/src/app.js';
+import { openDb } from '../../api/src/db/client.js';
 import { decodeTile } from '../../api/src/tiles/decode.js';
 import { createTileService, type TileService } from '../../api/src/tiles/index.js';
 import { BACKENDS, openBackend, skipReason, type TestBackend } from '../support/backends.js';
@@ -14,6 +15,15 @@ function tileOf(lon: number, lat: number, z: number): [number, number] {
     Math.floor(((lon + 180) / 360) * n),
     Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n),
   ];
+}
+
+/** Waits until `done()` holds (notifications arrive a moment after the commit), failing after 5 s. */
+async function until(done: () => boolean, what: string): Promise<void> {
+  const end = Date.now() + 5000;
+  while (!done()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 interface Feature {
@@ -39,6 +49,7 @@ describe.each(BACKENDS)('vector tiles on %s', (backendName) => {
     if (reason) return;
     b = await openBackend(backendName);
     tiles = createTileService({ db: b.db, config: b.config });
+    await tiles.following;
     app = createApp({ db: b.db, config: b.config, tiles });
     const res = await b.request('/api/collections/wifi/items?limit=1');
     wifi = ((await res.json()) as { features: Feature[] }).features[0] as Feature;
@@ -125,6 +136,10 @@ describe.each(BACKENDS)('vector tiles on %s', (backendName) => {
       ['/api/tiles/wifi/99999999999/0/0.mvt', 400, 'z'],
       ['/api/tiles/nope/1/0/0.mvt', 404],
       ['/api/tiles/nope.json', 404],
+      // names every JavaScript object answers to are not collections either
+      ['/api/tiles/__proto__/1/0/0.mvt', 404],
+      ['/api/tiles/toString/1/0/0.mvt', 404],
+      ['/api/tiles/constructor.json', 404],
       ['/api/tiles/wifi.xml', 400, 'tileset'],
     ];
     for (const [path, status, field] of cases) {
@@ -164,20 +179,13 @@ describe.each(BACKENDS)('vector tiles on %s', (backendName) => {
         n: number;
       }>`select ST_XMin(geom) as w, ST_YMin(geom) as s,
       ST_XMax(geom) as e, ST_YMax(geom) as n from wifi where id = ${wifi.id}`.execute(b.db.kysely);
+      // an edit straight in SQL (as psql, QGIS or another process would make it): the table's trigger
+      // announces it and the cache purges the tiles it touched, on every zoom, and only those
       await sql`update wifi set name = 'tile edit test', geom = ST_SetSRID(ST_MakePoint(${moved[0]}, ${moved[1]}), 4326),
       version = version + 1 where id = ${wifi.id}`.execute(b.db.kysely);
-      // without invalidation the cache still answers (this is what invalidate is for)
-      const [x14, y14] = tileOf(lon, lat, 14);
-      const stale = await tile('wifi', 14, x14, y14);
-      expect(stale.wifi?.features.find((g) => g.id === wifi.id)?.properties.name).toBe(wifi.properties.name);
-
       const o = oldBox.rows[0] as { w: number; s: number; e: number; n: number };
-      const purged = tiles.invalidate('wifi', [
-        [o.w, o.s, o.e, o.n],
-        [moved[0], moved[1], moved[0], moved[1]],
-      ]);
-      expect(purged).toBeGreaterThanOrEqual(zooms.length);
-      for (const z of zooms) expect(tiles.cache.has('wifi', z, ...tileOf(lon, lat, z)), `z${z}`).toBe(false);
+      expect(o.w).toBeCloseTo(lon, 9);
+      await until(() => zooms.every((z) => !tiles.cache.has('wifi', z, ...tileOf(lon, lat, z))), 'purge');
       expect(tiles.cache.has('wifi', 14, fx, fy)).toBe(true);
       expect(tiles.cache.has('signage', 14, sx, sy)).toBe(true);
 
@@ -241,6 +249,64 @@ describe.each(BACKENDS)('vector tiles on %s', (backendName) => {
     for (const z of zooms)
       expect(await tileGet(z, ...tileOf(lon + 0.01, lat + 0.01, z)), `z${z} deleted`).toBeUndefined();
   });
+
+  it.skipIf(reason)('purges the lines of a deleted update area, whose area_id the database cleared', async () => {
+    const gis = await staff(b, 'tiles-cascade', 'gis');
+    const { rows } = await sql<{ id: number; area_id: number; lon: number; lat: number }>`
+      select l.id, l.area_id, ST_X(ST_StartPoint(ST_GeometryN(l.geom, 1))) as lon,
+        ST_Y(ST_StartPoint(ST_GeometryN(l.geom, 1))) as lat
+      from update_lines l where l.area_id is not null order by l.id limit 1`.execute(b.db.kysely);
+    const line = rows[0] as { id: number; area_id: number; lon: number; lat: number };
+    const [x, y] = tileOf(line.lon, line.lat, 15);
+    const lineTile = async () =>
+      (await tile('update-lines', 15, x, y))['update-lines']?.features.find((f) => f.id === line.id);
+    expect((await lineTile())?.properties.area_id).toBe(line.area_id);
+    expect(tiles.cache.has('update-lines', 15, x, y)).toBe(true);
+    const area = await b.request(`/api/collections/update-areas/items/${line.area_id}`);
+    const del = await gis.request(`/api/collections/update-areas/items/${line.area_id}`, {
+      method: 'DELETE',
+      headers: { 'if-match': area.headers.get('etag') ?? '' },
+    });
+    expect(del.status).toBe(204);
+    await until(() => !tiles.cache.has('update-lines', 15, x, y), 'the lines purge');
+    expect((await lineTile())?.properties.area_id).toBeUndefined();
+  });
+
+  it.skipIf(reason || backendName !== 'postgres')(
+    'keeps the tile caches of several server processes on one database in step',
+    async () => {
+      // a second process: its own pool, listener and cache on the same database
+      const other = await openDb(b.config);
+      try {
+        const otherTiles = createTileService({ db: other, config: b.config });
+        await otherTiles.following;
+        const otherApp = createApp({ db: other, config: b.config, tiles: otherTiles });
+        const { rows } = await sql<{ id: number; lon: number; lat: number; name: string }>`
+          select id, ST_X(geom) as lon, ST_Y(geom) as lat, name from signage order by id limit 1`.execute(b.db.kysely);
+        const sign = rows[0] as { id: number; lon: number; lat: number; name: string };
+        const [x, y] = tileOf(sign.lon, sign.lat, 16);
+        const viaOther = async () => {
+          const res = await otherApp.request(`/api/tiles/signage/16/${x}/${y}.mvt`);
+          return decodeTile(new Uint8Array(await res.arrayBuffer())).signage?.features.find((f) => f.id === sign.id);
+        };
+        expect((await viaOther())?.properties.name).toBe(sign.name);
+        expect(otherTiles.cache.has('signage', 16, x, y)).toBe(true);
+        // the edit goes through this process's API; the other one never sees the request
+        const pr = await staff(b, 'tiles-other-pr', 'pr');
+        const item = await b.request(`/api/collections/signage/items/${sign.id}`);
+        const patch = await pr.request(`/api/collections/signage/items/${sign.id}`, {
+          method: 'PATCH',
+          headers: { 'content-type': 'application/json', 'if-match': item.headers.get('etag') ?? '' },
+          body: JSON.stringify({ properties: { name: '다른 프로세스 편집' } }),
+        });
+        expect(patch.status).toBe(200);
+        await until(() => !otherTiles.cache.has('signage', 16, x, y), "the other process's purge");
+        expect((await viaOther())?.properties.name).toBe('다른 프로세스 편집');
+      } finally {
+        await other.close();
+      }
+    },
+  );
 });
 
 describe('tile service', () => {

@@ -89,7 +89,21 @@ function garbage(r: Rng): string {
         (r.chance(0.3) ? '99999999999999999999' : '')
       );
     case 8:
-      return r.pick(['NaN', 'Infinity', '-Infinity', 'null', 'undefined', 'true', '[]', '{}']);
+      return r.pick([
+        'NaN',
+        'Infinity',
+        '-Infinity',
+        'null',
+        'undefined',
+        'true',
+        '[]',
+        '{}',
+        // names every JavaScript object answers to
+        '__proto__',
+        'constructor',
+        'toString',
+        'hasOwnProperty',
+      ]);
     case 9:
       return '1,2,3';
     case 10:

@@ -24,6 +24,12 @@ export interface Db {
   readers: Kysely<Database>[];
   /** The Kysely for one read-only query: a replica picked at random when configured, else the primary. */
   reader(): Kysely<Database>;
+  /**
+   * Follows the notifications on `channel` from every connection to the primary (this process, other server
+   * processes, the import CLI, psql): `onPayload` gets each one once its transaction has committed. `onGap` is
+   * called when the listening connection was lost and is back, so that notifications may have been missed.
+   */
+  listen(channel: string, onPayload: (payload: string) => void, onGap: () => void): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -69,14 +75,77 @@ async function openPostgres(url: string, config: Config): Promise<Db> {
   const readers = (readerClients.length ? readerClients : [client]).map(
     (c) => new Kysely<Database>({ dialect: new PostgresPoolDialect(withPreparedStatements(c)) }),
   );
+  const listener = postgresListener(url);
   return {
     kysely,
     backend: 'postgres',
     readers,
     reader: () => readers[Math.floor(Math.random() * readers.length)] ?? kysely,
+    listen: listener.listen,
     async close() {
+      await listener.close();
       await Promise.all(readers.filter((r) => r !== kysely).map((r) => r.destroy()));
       await kysely.destroy();
+    },
+  };
+}
+
+/**
+ * One dedicated connection to the primary that LISTENs (opened on the first `listen`). When it drops (say
+ * PostgreSQL restarts), it is re-opened every 0.5 s until it can LISTEN again, and each channel's `onGap` runs.
+ * postgres.js's own `listen()` is not used: it gives up re-listening when its first attempt fails.
+ */
+function postgresListener(url: string) {
+  const channels = new Map<string, { onPayload: (payload: string) => void; onGap: () => void }[]>();
+  let client: postgres.Sql | undefined;
+  let closed = false;
+  let reconnecting = false;
+  const subscribe = (c: postgres.Sql, channel: string) => c`listen ${c(channel)}`;
+  const reconnect = async () => {
+    if (reconnecting || closed || !client) return;
+    reconnecting = true;
+    while (!closed) {
+      try {
+        for (const channel of channels.keys()) await subscribe(client, channel);
+        for (const subs of channels.values()) for (const s of subs) s.onGap();
+        break;
+      } catch {
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+    reconnecting = false;
+  };
+  const open = () =>
+    postgres(url, {
+      max: 1,
+      connect_timeout: 5,
+      idle_timeout: 0,
+      max_lifetime: null,
+      fetch_types: false,
+      onnotice: () => {},
+      connection: { application_name: 'gimpo-map-listen' },
+      onclose: () => void reconnect(),
+      // postgres.js calls `onnotify` for every NOTIFY on this connection; its typings omit the option
+      ...({
+        onnotify: (channel: string, payload: string) => {
+          for (const s of channels.get(channel) ?? []) s.onPayload(payload);
+        },
+      } as object),
+    });
+  return {
+    async listen(channel: string, onPayload: (payload: string) => void, onGap: () => void): Promise<void> {
+      client ??= open();
+      const subs = channels.get(channel);
+      if (subs) {
+        subs.push({ onPayload, onGap });
+        return;
+      }
+      channels.set(channel, [{ onPayload, onGap }]);
+      await subscribe(client, channel);
+    },
+    async close(): Promise<void> {
+      closed = true;
+      await client?.end({ timeout: 1 }).catch(() => {});
     },
   };
 }
@@ -165,6 +234,10 @@ async function openPGlite(dataDir: string): Promise<Db> {
     backend: 'pglite',
     readers: [kysely],
     reader: () => kysely,
+    async listen(channel, onPayload) {
+      // one session: its own notifications arrive when a transaction commits
+      await pg.listen(channel, onPayload);
+    },
     async close() {
       await kysely.destroy();
       unlock();

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { Geometry } from 'geojson';
 import type { Kysely } from 'kysely';
-import { allProperties, COLLECTIONS } from '../collections.js';
+import { allProperties, getCollection } from '../collections.js';
 import {
   adminAreaShapes,
   auditImport,
@@ -55,7 +55,7 @@ export async function openSource(o: ImportOptions): Promise<ImportSource> {
 /** Imports one file into one collection; see ImportOptions. Throws ApiError for a file that cannot be read at all. */
 export async function runImport(db: Kysely<Database>, o: ImportOptions): Promise<ImportReport> {
   const started = Date.now();
-  const def = COLLECTIONS[o.collection];
+  const def = getCollection(o.collection);
   if (!def)
     throw ApiError.badRequest(`No collection "${o.collection}"`, [
       { field: 'collection', message: 'unknown collection' },

@@ -29,8 +29,10 @@ const ENTRY_OVERHEAD = 200;
  * data read before an edit from being stored after that edit's invalidation.
  */
 export class TileCache {
-  readonly maxBytes: number;
+  private limit: number;
   private bytes = 0;
+  /** Added to every collection's generation; bumped when the whole cache is cleared. */
+  private baseGeneration = 0;
   /** Map iteration order is insertion order: the first key is the least recently used. */
   private readonly entries = new Map<string, Entry>();
   private readonly generations = new Map<string, number>();
@@ -41,13 +43,24 @@ export class TileCache {
    * @param bufferFraction render buffer around a tile as a fraction of its width (e.g. 64/4096).
    */
   constructor(maxBytes: number, bufferFraction: number) {
-    this.maxBytes = Math.max(0, maxBytes);
+    this.limit = Math.max(0, maxBytes);
     this.bufferFraction = bufferFraction;
+  }
+
+  /** Largest total size in bytes (0: disabled). */
+  get maxBytes(): number {
+    return this.limit;
   }
 
   /** Whether tiles are kept at all. */
   get enabled(): boolean {
-    return this.maxBytes > 0;
+    return this.limit > 0;
+  }
+
+  /** Empties the cache and keeps nothing from now on. */
+  disable(): void {
+    this.clear();
+    this.limit = 0;
   }
 
   /** Number of cached tiles. */
@@ -62,7 +75,7 @@ export class TileCache {
 
   /** The generation of a collection; pass it back to `set` so a tile read before an edit is not stored. */
   generation(collection: string): number {
-    return this.generations.get(collection) ?? 0;
+    return this.baseGeneration + (this.generations.get(collection) ?? 0);
   }
 
   /** The cached tile, marked most recently used, or undefined. */
@@ -101,7 +114,7 @@ export class TileCache {
    * `boxes`, and bumps the collection's generation. Returns how many tiles were purged.
    */
   invalidate(collection: string, boxes: readonly LonLatBox[]): number {
-    this.generations.set(collection, this.generation(collection) + 1);
+    this.generations.set(collection, (this.generations.get(collection) ?? 0) + 1);
     if (boxes.length === 0) return 0;
     let purged = 0;
     for (const [key, e] of this.entries) {
@@ -119,8 +132,8 @@ export class TileCache {
     for (const [key, e] of this.entries) {
       if (collection === undefined || e.collection === collection) this.remove(key);
     }
-    if (collection !== undefined) this.generations.set(collection, this.generation(collection) + 1);
-    else for (const c of this.generations.keys()) this.generations.set(c, this.generation(c) + 1);
+    if (collection !== undefined) this.generations.set(collection, (this.generations.get(collection) ?? 0) + 1);
+    else this.baseGeneration++;
   }
 
   private remove(key: string): void {

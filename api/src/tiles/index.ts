@@ -2,11 +2,14 @@
  * Vector tiles of the collections: one tile service per app (created in `createApp`, passed in `AppDeps`
  * as `tiles`), holding the shared tile cache.
  *
- * Write paths call `deps.tiles.invalidate(collectionId, [oldBox, newBox])` after every insert, update or
- * delete of a feature, with the lon/lat bounding boxes of its old and new geometry (either may be omitted
- * when it does not exist); every cached tile of that collection those boxes touch, on every zoom, is purged.
+ * Every committed change to a collection table announces itself on the `gimpo_tiles` channel (a trigger per
+ * table, migration 2026-12-02-011), with the lon/lat bounding boxes of the old and new rows; every process
+ * listens and purges each cached tile of that collection those boxes touch, on every zoom. That covers the
+ * API's writes, imports, cascades (deleting an area clears its lines' `area_id`), the CLI and psql, in every
+ * server process. The API's write paths also call `invalidate` themselves, so their own next tile request
+ * never waits for the notification.
  */
-import type { CollectionId } from '../collections.js';
+import { type CollectionId, getCollection } from '../collections.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { type CachedTile, type LonLatBox, TileCache } from './cache.js';
@@ -18,6 +21,9 @@ export type { EncoderName } from './render.js';
 
 /** How long after a write a collection's tiles are rendered from the primary rather than a read replica. */
 export const REPLICA_GRACE_MS = 30_000;
+
+/** The channel the collection tables' triggers notify on. */
+export const TILES_CHANNEL = 'gimpo_tiles';
 
 /** Options of a tile service beyond the database and configuration. */
 export interface TileServiceOptions {
@@ -40,6 +46,26 @@ export interface TileService {
   invalidate(collection: CollectionId, boxes: readonly LonLatBox[]): number;
   /** Purges every cached tile of a collection (after a bulk import or replace, wherever its rows lie). */
   invalidateAll(collection: CollectionId): void;
+  /** Resolves once the service follows the database's change notifications. */
+  readonly following: Promise<void>;
+}
+
+/** Reads a `gimpo_tiles` notification: the collection and its boxes, or `all` for every tile of it. */
+export function parseTilesNotification(
+  payload: string,
+): { collection: CollectionId; boxes: LonLatBox[] } | { collection: CollectionId; all: true } | undefined {
+  try {
+    const msg = JSON.parse(payload) as { c?: unknown; b?: unknown; all?: unknown };
+    const def = typeof msg.c === 'string' ? getCollection(msg.c) : undefined;
+    if (!def) return undefined;
+    if (msg.all === true || !Array.isArray(msg.b)) return { collection: def.id, all: true };
+    const boxes = msg.b.filter(
+      (b): b is LonLatBox => Array.isArray(b) && b.length === 4 && b.every((n) => Number.isFinite(n)),
+    );
+    return { collection: def.id, boxes };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Creates the tile service of an app. */
@@ -52,7 +78,26 @@ export function createTileService(deps: { db: Db; config: Config }, options: Til
   // when each collection was last written: its tiles are read from the primary for a while after a write, so a
   // lagging read replica cannot put the pre-write data back into the cache
   const lastWrite = new Map<string, number>();
+  const following = deps.db
+    .listen(
+      TILES_CHANNEL,
+      (payload) => {
+        const change = parseTilesNotification(payload);
+        if (!change) return;
+        lastWrite.set(change.collection, Date.now());
+        if ('all' in change) cache.clear(change.collection);
+        else cache.invalidate(change.collection, change.boxes);
+      },
+      // the listening connection was lost for a while: any tile may be stale
+      () => cache.clear(),
+    )
+    .catch((err: Error) => {
+      // without notifications the cache cannot follow other writers: keep serving, but cache nothing stale
+      console.error(`tile cache: cannot follow database changes (${err.message}); tile cache off`);
+      cache.disable();
+    });
   return {
+    following,
     encoder,
     cache,
     async getTile(collection, z, x, y) {
