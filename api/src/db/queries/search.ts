@@ -11,16 +11,17 @@ export function escapeLike(s: string): string {
 /**
  * Rank of a row for a search: per search column (in the order collections.ts lists them, name first)
  * exact = 0, prefix = 1, contains = 2, plus 3 × the column's position; the best column counts.
+ * Read off `search_text` (the columns lower-cased and joined by U+001F): the best column is the first one
+ * holding the query, and the query's first place in it tells exact, prefix or contains.
  */
-function rank(def: CollectionDef, q: string): RawBuilder<number> {
-  const lower = q.toLowerCase();
-  const parts = def.searchColumns.map((name, i) => {
-    const col = sql.ref(`t.${name}`);
-    return sql`case when lower(${col}) = ${lower} then ${sql.lit(i * 3)}
-      when ${col} ilike ${`${escapeLike(q)}%`} then ${sql.lit(i * 3 + 1)}
-      when ${col} ilike ${`%${escapeLike(q)}%`} then ${sql.lit(i * 3 + 2)} end`;
-  });
-  return sql<number>`least(${sql.join(parts)})`;
+function rank(lowerQ: RawBuilder<string>): RawBuilder<number> {
+  const s = sql.ref('t.search_text');
+  const at = sql`strpos(${s}, ${lowerQ})`;
+  const before = sql`substr(${s}, 1, ${at} - 1)`;
+  const column = sql`(length(${before}) - length(replace(${before}, chr(31), '')))`;
+  const starts = sql`(${at} = 1 or substr(${s}, ${at} - 1, 1) = chr(31))`;
+  const ends = sql`(substr(${s}, ${at} + length(${lowerQ}), 1) in ('', chr(31)))`;
+  return sql<number>`(${column} * 3 + case when ${starts} and ${ends} then 0 when ${starts} then 1 else 2 end)`;
 }
 
 /**
@@ -29,15 +30,18 @@ function rank(def: CollectionDef, q: string): RawBuilder<number> {
  * Each Feature carries `properties.collection`.
  */
 export async function searchFeatures(db: Kysely<Database>, q: string, limit: number): Promise<string[]> {
-  const pattern = `%${escapeLike(q)}%`;
+  // search_text joins the columns with U+001F: a query holding a control character could match across two
+  if ([...q].some((ch) => ch.charCodeAt(0) < 0x20)) return [];
+  const escaped = escapeLike(q);
+  const lower = sql<string>`lower(${q})`;
+  const pattern = sql<string>`lower(${`%${escaped}%`})`;
   const parts = Object.values(COLLECTIONS).map((def, order) => {
-    const match = sql.join(
-      def.searchColumns.map((name) => sql`${sql.ref(`t.${name}`)} ilike ${pattern}`),
-      sql` or `,
-    );
     const json = featureJson(def, 't', [['collection', sql`${def.id}::text`]]);
-    return sql`(select ${json} as json, ${rank(def, q)} as rank, ${sql.lit(order)} as ord, t.id as id
-      from ${sql.table(def.table)} t where ${match} order by rank, t.id limit ${limit})`;
+    // the best `limit` ids first, then the JSON of those rows only (not of every match)
+    return sql`(select ${json} as json, best.rank, ${sql.lit(order)} as ord, t.id as id
+      from (select t.id, ${rank(lower)} as rank from ${sql.table(def.table)} t
+        where t.search_text like ${pattern} order by rank, t.id limit ${limit}) best
+      join ${sql.table(def.table)} t on t.id = best.id)`;
   });
   const r = await sql<{ json: string }>`select json from (${sql.join(parts, sql` union all `)}) s
     order by rank, ord, id limit ${limit}`.execute(db);
