@@ -31,7 +31,7 @@ describe.each(BACKENDS)('foundation on %s', (backendName) => {
     const res = await b.request('/api/health');
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body).toMatchObject({ status: 'ok', db: backendName });
+    expect(body).toMatchObject({ status: 'ok', db: backendName, writes: true });
     expect(body.postgis).toMatch(/^3\.\d+/);
   });
 

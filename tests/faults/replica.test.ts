@@ -95,6 +95,7 @@ describe.skipIf(skip)(`read replicas (DATABASE_READ_URLS)${skip ? ` (skipped: ${
       '/api/tiles/wifi/14/13958/6344.mvt',
     ];
     for (const p of reads) expect((await request(p)).status, p).toBe(200);
+    expect(await (await request('/api/health')).json()).toMatchObject({ status: 'ok', writes: true });
     // the replica answered them: our connections are open on it
     const onReplica = postgres(replica.url(), { max: 1, onnotice: () => {} });
     const [{ n }] = (await onReplica`select count(*)::int as n from pg_stat_activity
@@ -108,6 +109,10 @@ describe.skipIf(skip)(`read replicas (DATABASE_READ_URLS)${skip ? ` (skipped: ${
     await primary.stop('fast');
     for (const p of reads.filter((p) => !p.includes('/tiles/')))
       expect((await request(p)).status, `${p} without primary`).toBe(200);
+    // the load balancer's health check keeps the process in service for reads, and says writes are down
+    const health = await request('/api/health');
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok', db: 'postgres', writes: false });
     const write = await request('/api/collections/wifi/items', {
       method: 'POST',
       headers: { 'content-type': 'application/geo+json', cookie, origin: 'http://localhost' },
