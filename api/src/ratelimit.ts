@@ -1,89 +1,119 @@
 /**
- * In-memory token buckets keyed by a string (a client address, a user name). Each key holds up to
- * `capacity` tokens, refilled continuously at `capacity / windowMs`; a request spends one. State lives in
- * the process: one app, one set of buckets (tests get a fresh app and fresh buckets).
+ * Rate limits kept in the database (table `rate_limits`, migration 2026-12-02-012), so that every API process
+ * behind a load balancer shares them. Each key (a client address, a user name) may make `capacity` attempts in
+ * a window of `windowMs` that starts with its first attempt; the attempt that reaches the limit starts the window
+ * again, so the key is then locked for a whole window (refused attempts do not prolong it). An attempt is counted ATOMICALLY before the work it guards (one
+ * `insert … on conflict do update … returning`), so simultaneous requests cannot all pass a check made before
+ * any of them is counted. Keys are stored as a keyed hash (HMAC-SHA-256 under a random key kept in
+ * `app_secrets`), never as the raw address or name.
  */
+import { createHmac, randomBytes } from 'node:crypto';
+import { type Kysely, sql } from 'kysely';
+import type { Database } from './db/schema.js';
 
-/** Settings of a token-bucket limiter. */
+/** Settings of one limit. */
 export interface RateLimitOptions {
-  /** Requests allowed in a burst. */
+  /** What is limited (`login-user`, `login-address`, `report-address`): each scope counts its own keys. */
+  scope: string;
+  /** Attempts allowed before the key is refused. */
   capacity: number;
-  /** Time to refill a whole bucket, in milliseconds. */
+  /** The window, in milliseconds: from the first attempt, and again from the one that reaches the limit. */
   windowMs: number;
-  /** Most keys remembered; the oldest are dropped beyond it (bounded memory under a flood of addresses). */
-  maxKeys?: number;
-  /** Clock, for tests. */
-  now?: () => number;
 }
 
-/** The outcome of taking (or peeking at) a token. */
+/** The outcome of an attempt. */
 export interface RateLimitResult {
   ok: boolean;
-  /** Seconds until one token is available again (0 when `ok`). */
+  /** Seconds until the key may try again (0 when `ok`). */
   retryAfter: number;
 }
 
-interface Bucket {
-  tokens: number;
-  at: number;
+const SECRET_NAME = 'rate-limit-key';
+/** Expired rows are swept at most this often per limiter (one `delete`, in the request that notices). */
+const SWEEP_EVERY_MS = 10 * 60_000;
+
+/** The hash key of each database, loaded (or created) once. */
+const secrets = new WeakMap<Kysely<Database>, Promise<string>>();
+
+function secretOf(db: Kysely<Database>): Promise<string> {
+  let s = secrets.get(db);
+  if (!s) {
+    // the first process to ask creates the key; everyone else (and every later start) reads that one
+    s = sql<{ value: string }>`with created as (
+        insert into app_secrets (name, value) values (${SECRET_NAME}, ${randomBytes(32).toString('hex')})
+        on conflict (name) do nothing returning value)
+      select value from created union all select value from app_secrets where name = ${SECRET_NAME}`
+      .execute(db)
+      .then((r) => {
+        const value = r.rows[0]?.value;
+        if (!value) throw new Error('rate-limit key missing from app_secrets');
+        return value;
+      });
+    s.catch(() => secrets.delete(db));
+    secrets.set(db, s);
+  }
+  return s;
 }
 
-/** A set of token buckets. */
-export class RateLimiter {
-  private readonly buckets = new Map<string, Bucket>();
-  private readonly capacity: number;
-  private readonly ratePerMs: number;
-  private readonly maxKeys: number;
-  private readonly now: () => number;
+/** A limit counted in the database. */
+export class DbRateLimiter {
+  private readonly db: Kysely<Database>;
+  private readonly options: RateLimitOptions;
+  private nextSweep = 0;
 
-  constructor(options: RateLimitOptions) {
-    this.capacity = options.capacity;
-    this.ratePerMs = options.capacity / options.windowMs;
-    this.maxKeys = options.maxKeys ?? 100_000;
-    this.now = options.now ?? Date.now;
+  constructor(db: Kysely<Database>, options: RateLimitOptions) {
+    this.db = db;
+    this.options = options;
   }
 
-  private refill(key: string): Bucket {
-    const t = this.now();
-    const b = this.buckets.get(key);
-    if (!b) return { tokens: this.capacity, at: t };
-    b.tokens = Math.min(this.capacity, b.tokens + (t - b.at) * this.ratePerMs);
-    b.at = t;
-    return b;
+  /** The stored form of `key`: a keyed hash, so the table never holds an address or a user name. */
+  async hash(key: string): Promise<string> {
+    return createHmac('sha256', await secretOf(this.db))
+      .update(`${this.options.scope}\u0000${key}`)
+      .digest('hex');
   }
 
-  private store(key: string, b: Bucket): void {
-    this.buckets.delete(key);
-    this.buckets.set(key, b);
-    if (this.buckets.size > this.maxKeys) {
-      const oldest = this.buckets.keys().next().value;
-      if (oldest !== undefined) this.buckets.delete(oldest);
-    }
+  /**
+   * Counts one attempt of `key` and says whether it is within the limit. Atomic: of N simultaneous attempts
+   * exactly `capacity` (less those already counted) are allowed. The lock ends `windowMs` after the attempt
+   * that reached the limit; refused attempts do not prolong it.
+   */
+  async take(key: string): Promise<RateLimitResult> {
+    const { scope, capacity, windowMs } = this.options;
+    const hash = await this.hash(key);
+    await this.sweep();
+    const window = sql`(${windowMs}::int * interval '1 millisecond')`;
+    const r = await sql<{ hits: number; retry_after: number }>`
+      insert into rate_limits as r (scope, key_hash, hits, reset_at)
+      values (${scope}, ${hash}, 1, now() + ${window})
+      on conflict (scope, key_hash) do update set
+        hits = case when r.reset_at <= now() then 1 else r.hits + 1 end,
+        reset_at = case when r.reset_at <= now() or r.hits + 1 = ${capacity}::int then now() + ${window}
+          else r.reset_at end
+      returning hits, greatest(1, ceil(extract(epoch from (reset_at - now()))))::int as retry_after`.execute(this.db);
+    const row = r.rows[0];
+    if (!row) throw new Error('rate limit: the counter returned no row');
+    return row.hits <= capacity ? { ok: true, retryAfter: 0 } : { ok: false, retryAfter: row.retry_after };
   }
 
-  private result(b: Bucket): RateLimitResult {
-    if (b.tokens >= 1) return { ok: true, retryAfter: 0 };
-    return { ok: false, retryAfter: Math.max(1, Math.ceil((1 - b.tokens) / this.ratePerMs / 1000)) };
+  /** Gives back one attempt of `key` (an attempt that turned out not to count, e.g. a successful sign-in). */
+  async refund(key: string): Promise<void> {
+    const hash = await this.hash(key);
+    await sql`update rate_limits set hits = greatest(hits - 1, 0)
+      where scope = ${this.options.scope} and key_hash = ${hash}`.execute(this.db);
   }
 
-  /** Spends one token of `key` when there is one. */
-  take(key: string): RateLimitResult {
-    const b = this.refill(key);
-    const r = this.result(b);
-    if (r.ok) b.tokens -= 1;
-    this.store(key, b);
-    return r;
+  /** Forgets every attempt of `key` (after a successful sign-in, for its user name). */
+  async reset(key: string): Promise<void> {
+    const hash = await this.hash(key);
+    await sql`delete from rate_limits where scope = ${this.options.scope} and key_hash = ${hash}`.execute(this.db);
   }
 
-  /** Whether `key` has a token left, without spending it. */
-  peek(key: string): RateLimitResult {
-    const b = this.buckets.get(key);
-    if (!b) return { ok: true, retryAfter: 0 };
-    return this.result(this.refill(key));
-  }
-
-  /** Forgets `key` (e.g. after a successful login). */
-  reset(key: string): void {
-    this.buckets.delete(key);
+  /** Deletes the expired rows of this scope, at most once per `SWEEP_EVERY_MS` in this process. */
+  private async sweep(): Promise<void> {
+    const t = Date.now();
+    if (t < this.nextSweep) return;
+    this.nextSweep = t + SWEEP_EVERY_MS;
+    await sql`delete from rate_limits where scope = ${this.options.scope} and reset_at < now()`.execute(this.db);
   }
 }

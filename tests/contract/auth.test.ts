@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setDisabled, setPassword } from '../../api/src/auth/users.js';
 import { LOGIN_FAILURES_PER_ADDRESS, LOGIN_FAILURES_PER_USER } from '../../api/src/routes/auth.js';
@@ -14,11 +15,39 @@ describe.each(BACKENDS)('auth on %s', (backendName) => {
   const reason = skipReason(backendName);
   let b: TestBackend;
   let pr: Staff;
+  /** Accounts and sessions of the freshly migrated and seeded database, before any test made one. */
+  let fresh: { users: number; sessions: number };
+  const from = (ip: string) => ({ incoming: { socket: { remoteAddress: ip } } });
+  const login = (username: string, password: string, ip: string) =>
+    b.app.request('http://localhost/api/auth/login', json({ username, password }), from(ip));
 
   beforeAll(async () => {
     if (reason) return;
     b = await openBackend(backendName);
+    const count = async (table: 'users' | 'sessions') =>
+      (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(b.db.kysely)).rows[0]?.n ??
+      -1;
+    fresh = { users: await count('users'), sessions: await count('sessions') };
     pr = await staff(b, 'pr-kim', 'pr');
+  });
+
+  it.skipIf(reason)('a fresh database has no account, so no default sign-in works', async () => {
+    expect(fresh).toEqual({ users: 0, sessions: 0 });
+    const defaults: [string, string][] = [
+      ['admin', 'admin'],
+      ['admin', 'password'],
+      ['admin', 'admin1234'],
+      ['admin', '1234'],
+      ['administrator', 'administrator'],
+      ['root', 'root'],
+      ['gimpo', 'gimpo'],
+      ['postgres', 'postgres'],
+    ];
+    for (const [i, [username, password]] of defaults.entries()) {
+      const res = await login(username, password, `10.9.0.${i + 1}`);
+      expect(res.status, `${username}/${password}`).toBe(401);
+      expect(res.headers.get('set-cookie')).toBeNull();
+    }
   });
   afterAll(async () => {
     await b?.close();
@@ -199,6 +228,47 @@ describe.each(BACKENDS)('auth on %s', (backendName) => {
     );
     expect(other.status).toBe(200);
   });
+
+  it.skipIf(reason)(
+    `counts simultaneous guesses before checking them: of 20 at once, ${LOGIN_FAILURES_PER_USER} get 401 and the rest 429`,
+    async () => {
+      const { addUser } = await import('../../api/src/auth/users.js');
+      await addUser(b.db.kysely, { username: 'burst', role: 'it', password: TEST_PASSWORD });
+      const guesses = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => login(i % 2 ? 'burst' : 'BURST', `guess number ${i}`, `10.2.0.${i + 1}`)),
+      );
+      const statuses = guesses.map((r) => r.status);
+      expect(statuses.filter((s) => s === 401)).toHaveLength(LOGIN_FAILURES_PER_USER);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(20 - LOGIN_FAILURES_PER_USER);
+      for (const r of guesses.filter((g) => g.status === 429)) {
+        expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(14 * 60);
+        expect(r.headers.get('content-type')).toContain('application/problem+json');
+      }
+      // locked: the right password from yet another address is refused, and no session is made
+      const right = await login('burst', TEST_PASSWORD, '10.2.1.1');
+      expect(right.status).toBe(429);
+      expect(right.headers.get('set-cookie')).toBeNull();
+      // the counts live in the database as keyed hashes, shared by every API process
+      const rows = await sql<{ scope: string; key_hash: string }>`select scope, key_hash from rate_limits`.execute(
+        b.db.kysely,
+      );
+      expect(new Set(rows.rows.map((r) => r.scope))).toEqual(new Set(['login-user', 'login-address']));
+      expect(JSON.stringify(rows.rows)).not.toMatch(/burst|10\.2\.|pr-kim|unknown/);
+
+      // once the lock has run out (its 15 minutes passed), a success starts the user's count again
+      await sql`update rate_limits set reset_at = now() - interval '1 second' where scope = 'login-user'`.execute(
+        b.db.kysely,
+      );
+      for (let i = 0; i < LOGIN_FAILURES_PER_USER - 1; i++) {
+        expect((await login('burst', `again ${i}`, '10.2.2.1')).status).toBe(401);
+      }
+      expect((await login('burst', TEST_PASSWORD, '10.2.2.1')).status).toBe(200);
+      for (let i = 0; i < LOGIN_FAILURES_PER_USER; i++) {
+        expect((await login('burst', `after ${i}`, '10.2.2.2')).status, `failure ${i + 1} after the success`).toBe(401);
+      }
+      expect((await login('burst', TEST_PASSWORD, '10.2.2.3')).status).toBe(429);
+    },
+  );
 
   it.skipIf(reason)('refuses a login with a missing field as 400 problem+json', async () => {
     const r = await b.request('/api/auth/login', json({ username: 'pr-kim' }));

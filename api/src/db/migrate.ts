@@ -5,6 +5,7 @@ import * as m008 from './migrations/2026-11-24-008-fault-reports.js';
 import * as m009 from './migrations/2026-11-24-009-import-indexes.js';
 import * as m010 from './migrations/2026-11-24-010-seed-ledger.js';
 import * as m011 from './migrations/2026-12-02-011-tile-notify.js';
+import * as m012 from './migrations/2026-12-02-012-rate-limits.js';
 import * as m013 from './migrations/2026-12-02-013-search-text.js';
 
 /** Every migration, by dated name; the order of names is the order they run. */
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-24-009-import-indexes': m009,
   '2026-11-24-010-seed-ledger': m010,
   '2026-12-02-011-tile-notify': m011,
+  '2026-12-02-012-rate-limits': m012,
   '2026-12-02-013-search-text': m013,
 };
 

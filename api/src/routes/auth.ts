@@ -4,7 +4,7 @@ import { clearedSessionCookie, requireUser, sessionCookie, sessionToken } from '
 import type { AppDeps } from '../context.js';
 import { createSession, findUser, revokeSession } from '../db/queries/users.js';
 import { ApiError } from '../errors.js';
-import { RateLimiter } from '../ratelimit.js';
+import { DbRateLimiter } from '../ratelimit.js';
 import { apiRouter } from '../router.js';
 import { clientAddress } from '../security.js';
 
@@ -68,8 +68,17 @@ const meRoute = createRoute({
 /** `POST /api/auth/login`, `POST /api/auth/logout`, `GET /api/auth/me`. */
 export function authRoutes({ db, config }: AppDeps) {
   const app = apiRouter();
-  const perUser = new RateLimiter({ capacity: LOGIN_FAILURES_PER_USER, windowMs: LOGIN_WINDOW_MS });
-  const perAddress = new RateLimiter({ capacity: LOGIN_FAILURES_PER_ADDRESS, windowMs: LOGIN_WINDOW_MS });
+  // counted in the database: shared by every API process, and spent before the password is checked
+  const perUser = new DbRateLimiter(db.kysely, {
+    scope: 'login-user',
+    capacity: LOGIN_FAILURES_PER_USER,
+    windowMs: LOGIN_WINDOW_MS,
+  });
+  const perAddress = new DbRateLimiter(db.kysely, {
+    scope: 'login-address',
+    capacity: LOGIN_FAILURES_PER_ADDRESS,
+    windowMs: LOGIN_WINDOW_MS,
+  });
   const tooMany = (retryAfter: number) =>
     new ApiError(429, 'Too many failed sign-in attempts; wait and try again', {
       headers: { 'Retry-After': String(retryAfter) },
@@ -79,17 +88,30 @@ export function authRoutes({ db, config }: AppDeps) {
     const { username, password } = c.req.valid('json');
     const address = clientAddress(c);
     const userKey = username.trim().toLowerCase();
-    // refuse before checking the password: a locked name stays locked even for the right password
-    for (const r of [perAddress.peek(address), perUser.peek(userKey)]) if (!r.ok) throw tooMany(r.retryAfter);
-    const user = await findUser(db.kysely, userKey);
-    const ok =
-      user && !user.disabled ? await verifyPassword(password, user.passwordHash) : await verifyAgainstDummy(password);
-    if (!user || !ok || user.disabled) {
-      perAddress.take(address);
-      perUser.take(userKey);
-      throw new ApiError(401, 'Wrong user name or password');
+    // Every attempt is counted (atomically, in the database) BEFORE the password is checked, so simultaneous
+    // guesses cannot all slip past the limit; a locked name stays locked even for the right password. A
+    // success gives its attempt back: the address's is refunded, the user name's count starts again.
+    const byAddress = await perAddress.take(address);
+    if (!byAddress.ok) throw tooMany(byAddress.retryAfter);
+    const byUser = await perUser.take(userKey);
+    if (!byUser.ok) {
+      // no password was tried: a locked name does not use up the address's attempts
+      await perAddress.refund(address);
+      throw tooMany(byUser.retryAfter);
     }
-    perUser.reset(userKey);
+    let user: Awaited<ReturnType<typeof findUser>>;
+    let ok: boolean;
+    try {
+      user = await findUser(db.kysely, userKey);
+      ok =
+        user && !user.disabled ? await verifyPassword(password, user.passwordHash) : await verifyAgainstDummy(password);
+    } catch (err) {
+      // the attempt was not decided (database down): it does not count
+      await Promise.allSettled([perAddress.refund(address), perUser.refund(userKey)]);
+      throw err;
+    }
+    if (!user || !ok || user.disabled) throw new ApiError(401, 'Wrong user name or password');
+    await Promise.all([perUser.reset(userKey), perAddress.refund(address)]);
     // rotate: the session the browser had (if any) ends, a new token is issued
     const previous = sessionToken(c);
     if (previous) await revokeSession(db.kysely, previous);

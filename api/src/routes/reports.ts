@@ -12,7 +12,7 @@ import {
   setReportStatus,
 } from '../db/queries/reports.js';
 import { ApiError } from '../errors.js';
-import { RateLimiter } from '../ratelimit.js';
+import { DbRateLimiter } from '../ratelimit.js';
 import { apiRouter } from '../router.js';
 import { clientAddress } from '../security.js';
 
@@ -139,12 +139,17 @@ const patchReportRoute = createRoute({
 /** Citizens' fault reports: file (public), list and move on (staff), open reports for the map (public). */
 export function reportsRoutes({ db }: AppDeps) {
   const app = apiRouter();
-  const limiter = new RateLimiter({ capacity: REPORTS_PER_ADDRESS, windowMs: REPORT_WINDOW_MS });
+  // counted in the database, so every API process shares the limit; the address is stored only as a keyed hash
+  const limiter = new DbRateLimiter(db.kysely, {
+    scope: 'report-address',
+    capacity: REPORTS_PER_ADDRESS,
+    windowMs: REPORT_WINDOW_MS,
+  });
 
   app.openapi(createReportRoute, async (c) => {
     const body = c.req.valid('json');
     const address = clientAddress(c);
-    const allowed = limiter.take(address);
+    const allowed = await limiter.take(address);
     if (!allowed.ok) {
       throw new ApiError(429, 'Too many reports from this address; please try again later', {
         headers: { 'Retry-After': String(allowed.retryAfter) },
