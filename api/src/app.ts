@@ -29,6 +29,17 @@ import { createTileService } from './tiles/index.js';
 import { webPage } from './web-page.js';
 
 /**
+ * The request as the client sent it when a proxy in front says the client used https (`X-Forwarded-Proto:
+ * https`): only ever an upgrade from http to https, so a forged header can change nothing but the scheme of
+ * the links in its own answer.
+ */
+export function asForwardedHttps(request: Request): Request {
+  const proto = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase();
+  if (proto !== 'https' || !request.url.startsWith('http:')) return request;
+  return new Request(`https:${request.url.slice('http:'.length)}`, request);
+}
+
+/**
  * Builds the whole application: the API under `/api` and the web app at `/`. The tile service (and its
  * cache) is created here unless given, so one cache is shared by every route of the app.
  */
@@ -36,6 +47,10 @@ export function createApp(base: Omit<AppDeps, 'tiles'> & Partial<Pick<AppDeps, '
   const deps: AppDeps = { ...base, tiles: base.tiles ?? createTileService(base) };
   const app = new OpenAPIHono<AppEnv>();
   app.onError(handleError);
+  // behind a TLS-terminating proxy the request reaches us as http: links, TileJSON tile URLs and the cookie's
+  // Secure flag must say https, or browsers block the tiled layers as mixed content
+  const dispatch = app.fetch;
+  app.fetch = (request, ...rest) => dispatch(asForwardedHttps(request), ...rest);
   app.use('*', securityHeaders());
   // JSON, GeoJSON and CSV answers are gzipped for clients that accept it (a phone loading the 525 demo lines gets
   // ~60 KB instead of 370 KB); ETags become weak, as the API's already are. Vector tiles are left as they are.

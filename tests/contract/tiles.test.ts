@@ -58,6 +58,19 @@ describe.each(BACKENDS)('vector tiles on %s', (backendName) => {
     await b?.close();
   });
 
+  it.skipIf(reason)('gives https tile URLs behind a TLS proxy (X-Forwarded-Proto: https)', async () => {
+    const res = await get('/api/tiles/wifi.json', { headers: { 'x-forwarded-proto': 'https' } });
+    expect(res.status).toBe(200);
+    expect((await res.json()).tiles).toEqual(['https://maps.example:8811/api/tiles/wifi/{z}/{x}/{y}.mvt']);
+    const links = await (
+      await get('/api/collections/wifi/items?limit=2', { headers: { 'x-forwarded-proto': 'https' } })
+    ).json();
+    expect(links.links.find((l: { rel: string }) => l.rel === 'next').href).toMatch(/^https:\/\/maps\.example:8811\//);
+    // a forged header can only upgrade: never downgrade an https request
+    const plain = await (await get('/api/tiles/wifi.json', { headers: { 'x-forwarded-proto': 'gopher' } })).json();
+    expect(plain.tiles[0]).toMatch(/^http:\/\//);
+  });
+
   it.skipIf(reason)('serves TileJSON 3.0.0 with an absolute tile URL, data bounds and the layer fields', async () => {
     const res = await get('/api/tiles/wifi.json');
     expect(res.status).toBe(200);
