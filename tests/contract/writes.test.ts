@@ -203,18 +203,20 @@ describe.each(BACKENDS)('staff writes on %s', (backendName) => {
   );
 
   it.skipIf(reason)(
-    'If-Match: 428 without, 412 with a stale ETag (with the current version), nothing written',
+    'If-Match: PUT/PATCH 428 without it or with *, 412 with a stale ETag (with the current version), nothing written',
     async () => {
       const id = await firstId('signage');
       const def = COLLECTIONS.signage;
       const etag = await etagOf('signage', id);
       const before = await snapshot(def, id);
-      const none = await send(users.pr, 'PATCH', `/api/collections/signage/items/${id}`, { properties: { note: 'a' } });
-      expect(none.status).toBe(428);
-      const star = await send(users.pr, 'DELETE', `/api/collections/signage/items/${id}`, undefined, {
-        'if-match': '*',
-      });
-      expect(star.status).toBe(428);
+      for (const verb of ['PATCH', 'PUT'] as const) {
+        const body = verb === 'PATCH' ? { properties: { note: 'a' } } : sample('signage');
+        const none = await send(users.pr, verb, `/api/collections/signage/items/${id}`, body);
+        expect(none.status, verb).toBe(428);
+        expect(none.headers.get('content-type')).toContain('application/problem+json');
+        const star = await send(users.pr, verb, `/api/collections/signage/items/${id}`, body, { 'if-match': '*' });
+        expect(star.status, `${verb} *`).toBe(428);
+      }
       expect(await snapshot(def, id)).toEqual(before);
 
       const first = await send(
@@ -248,6 +250,123 @@ describe.each(BACKENDS)('staff writes on %s', (backendName) => {
         { 'if-match': `"wifi-${id}-v2"` },
       );
       expect(other.status).toBe(412);
+    },
+  );
+
+  it.skipIf(reason)(
+    'DELETE without If-Match (or with *) removes the current version, audited; a stale one is still 412',
+    async () => {
+      const def = COLLECTIONS.signage;
+      for (const header of [undefined, '*'] as const) {
+        const created = await send(users.pr, 'POST', '/api/collections/signage/items', sample('signage'));
+        const f = await created.json();
+        // edited once more, so the version is not the one first handed out
+        const patched = await send(
+          users.pr,
+          'PATCH',
+          `/api/collections/signage/items/${f.id}`,
+          { properties: { note: 'edited' } },
+          { 'if-match': created.headers.get('etag') ?? '' },
+        );
+        expect(patched.status).toBe(200);
+        const current = await patched.json();
+        const before = await snapshot(def);
+        const del = await send(
+          users.pr,
+          'DELETE',
+          `/api/collections/signage/items/${f.id}`,
+          undefined,
+          header ? { 'if-match': header } : {},
+        );
+        expect(del.status, `If-Match ${header ?? '(none)'}`).toBe(204);
+        expect((await b.request(`/api/collections/signage/items/${f.id}`)).status).toBe(404);
+        const after = await snapshot(def);
+        expect(after).toEqual({ ...before, count: before.count - 1, audit: before.audit + 1 });
+        const audit = await sql<{ username: string; action: string; before: unknown; after: unknown }>`
+          select username, action, before, after from audit_log order by id desc limit 1`.execute(b.db.kysely);
+        expect(audit.rows[0]).toMatchObject({ username: 'pr-user', action: 'delete', after: null });
+        expect(audit.rows[0]?.before).toEqual(current);
+      }
+      // a stale If-Match on a DELETE is refused and deletes nothing
+      const created = await send(users.pr, 'POST', '/api/collections/signage/items', sample('signage'));
+      const f = await created.json();
+      const stale = created.headers.get('etag') ?? '';
+      const patched = await send(
+        users.pr,
+        'PATCH',
+        `/api/collections/signage/items/${f.id}`,
+        { properties: { note: 'newer' } },
+        { 'if-match': stale },
+      );
+      const before = await snapshot(def, f.id);
+      const del = await send(users.pr, 'DELETE', `/api/collections/signage/items/${f.id}`, undefined, {
+        'if-match': stale,
+      });
+      expect(del.status).toBe(412);
+      expect(del.headers.get('etag')).toBe(patched.headers.get('etag'));
+      expect(await snapshot(def, f.id)).toEqual(before);
+      // without a session or with the wrong role, still 401 / 403
+      expect((await send(undefined, 'DELETE', `/api/collections/signage/items/${f.id}`)).status).toBe(401);
+      expect((await send(users.it, 'DELETE', `/api/collections/signage/items/${f.id}`)).status).toBe(403);
+      expect(await snapshot(def, f.id)).toEqual(before);
+    },
+  );
+
+  it.skipIf(reason)(
+    'nothing half-written when a write fails after the feature row changed (audit insert fails inside the transaction)',
+    async () => {
+      const def = COLLECTIONS.wifi;
+      const created = await send(users.it, 'POST', '/api/collections/wifi/items', sample('wifi'));
+      const f = await created.json();
+      let etag = created.headers.get('etag') ?? '';
+      // a fault injected into the test database: every audit row is refused, after the feature's own statement
+      await sql`create function test_refuse_audit() returns trigger language plpgsql as $$
+        begin raise exception 'injected audit failure'; end $$`.execute(b.db.kysely);
+      await sql`create trigger test_refuse_audit before insert on audit_log
+        for each row execute function test_refuse_audit()`.execute(b.db.kysely);
+      const quiet = console.error;
+      console.error = () => {}; // the error handler logs the unexpected error
+      try {
+        const before = await snapshot(def, f.id);
+        const attempts: [string, string, unknown, Record<string, string>][] = [
+          ['POST', '/api/collections/wifi/items', sample('wifi'), {}],
+          [
+            'PATCH',
+            `/api/collections/wifi/items/${f.id}`,
+            { properties: { note: 'half' }, geometry: { type: 'Point', coordinates: [126.69, 37.65] } },
+            { 'if-match': etag },
+          ],
+          ['PUT', `/api/collections/wifi/items/${f.id}`, sample('wifi'), { 'if-match': etag }],
+          ['DELETE', `/api/collections/wifi/items/${f.id}`, undefined, { 'if-match': etag }],
+        ];
+        for (const [method, path, body, headers] of attempts) {
+          const res = await send(users.it, method, path, body, headers);
+          expect(res.status, method).toBe(500);
+          expect(res.headers.get('content-type')).toContain('application/problem+json');
+          const problem = await res.json();
+          expect(problem).toMatchObject({ status: 500, title: 'Internal Server Error' });
+          expect(JSON.stringify(problem)).not.toContain('injected'); // logged, not leaked
+          expect(await snapshot(def, f.id), `${method} left a trace`).toEqual(before);
+        }
+        const now = await b.request(`/api/collections/wifi/items/${f.id}`);
+        expect(now.headers.get('etag')).toBe(etag);
+        expect((await now.json()).properties.note ?? null).toBe(f.properties.note ?? null);
+      } finally {
+        console.error = quiet;
+        await sql`drop trigger if exists test_refuse_audit on audit_log`.execute(b.db.kysely);
+        await sql`drop function if exists test_refuse_audit()`.execute(b.db.kysely);
+      }
+      // and with the fault gone the same write goes through
+      const ok = await send(
+        users.it,
+        'PATCH',
+        `/api/collections/wifi/items/${f.id}`,
+        { properties: { note: 'whole' } },
+        { 'if-match': etag },
+      );
+      expect(ok.status).toBe(200);
+      etag = ok.headers.get('etag') ?? '';
+      expect(etag).toBe(`"wifi-${f.id}-v2"`);
     },
   );
 
@@ -412,7 +531,9 @@ describe.each(BACKENDS)('staff writes on %s', (backendName) => {
 
   it.skipIf(reason)('refuses an invalid (self-intersecting) polygon via ST_IsValid; enums are enforced', async () => {
     const def = COLLECTIONS['update-areas'];
+    const lines = COLLECTIONS['update-lines'];
     const before = await snapshot(def);
+    const linesBefore = await snapshot(lines);
     const bowtie = {
       ...sample('update-areas'),
       geometry: {
@@ -440,7 +561,9 @@ describe.each(BACKENDS)('staff writes on %s', (backendName) => {
     dangling.properties.area_id = 999999;
     const fk = await send(users.gis, 'POST', '/api/collections/update-lines/items', dangling);
     expect(fk.status).toBe(400);
+    expect((await fk.json()).errors[0].field).toBe('properties.area_id');
     expect(await snapshot(def)).toEqual(before);
+    expect(await snapshot(lines)).toEqual(linesBefore);
   });
 
   it.skipIf(reason)('length_m is computed by the server: a sent value is ignored', async () => {

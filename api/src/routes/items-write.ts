@@ -10,6 +10,7 @@ import {
   featureEtag,
   ifMatchVersions,
   insertFeature,
+  optionalIfMatchVersions,
   updateFeature,
   type WriteResult,
 } from '../db/queries/writes.js';
@@ -37,6 +38,15 @@ const IfMatch = z.object({
     .openapi({
       param: { name: 'if-match', in: 'header' },
       description: 'ETag of the version being edited (If-Match, required)',
+    }),
+});
+const DeleteIfMatch = z.object({
+  'if-match': z
+    .string()
+    .optional()
+    .openapi({
+      param: { name: 'if-match', in: 'header' },
+      description: 'ETag of the version being deleted (optional: without it, or with *, whatever version is current)',
     }),
 });
 
@@ -107,14 +117,13 @@ const patchItemRoute = createRoute({
 const deleteItemRoute = createRoute({
   method: 'delete',
   path: '/collections/{collectionId}/items/{featureId}',
-  summary: 'Delete a feature (If-Match required)',
+  summary: 'Delete a feature (If-Match optional; a stale one is refused)',
   tags: ['Staff'],
-  request: { params: ItemParam, headers: IfMatch },
+  request: { params: ItemParam, headers: DeleteIfMatch },
   responses: {
     204: { description: 'Deleted' },
     ...errors,
-    412: { description: 'Stale If-Match' },
-    428: { description: 'If-Match missing' },
+    412: { description: 'Stale If-Match: the body carries the current version' },
   },
 });
 
@@ -188,7 +197,8 @@ export function itemsWriteRoutes(deps: AppDeps) {
     const { collectionId, featureId } = c.req.valid('param');
     const def = collection(collectionId);
     const user = requireEditor(c, def);
-    const versions = ifMatchVersions(c.req.header('if-match'), def.id, featureId);
+    // unconditional without If-Match (API.md), but a stale ETag, when one is sent, is still refused (412)
+    const versions = optionalIfMatchVersions(c.req.header('if-match'), def.id, featureId);
     await run(c, def, () => deleteFeature(db.kysely, def, featureId, versions, user));
     return c.body(null, 204) as never;
   });

@@ -48,7 +48,7 @@ export function featureEtag(collectionId: string, id: number, version: number): 
 
 /**
  * The versions an `If-Match` header names for this feature (weak or strong, one or a list). 428 when the
- * header is missing or `*` (a write must name the version it edited).
+ * header is missing or `*` (a replace or patch must name the version it edited).
  */
 export function ifMatchVersions(header: string | undefined, collectionId: string, id: number): number[] {
   if (header === undefined || header.trim() === '') {
@@ -69,6 +69,19 @@ export function ifMatchVersions(header: string | undefined, collectionId: string
       out.push(Number(tag.slice(prefix.length)));
   }
   return out;
+}
+
+/**
+ * For a DELETE, where If-Match is optional: `undefined` (any version) when the header is missing or `*`,
+ * else the versions it names (none of them current → 412).
+ */
+export function optionalIfMatchVersions(
+  header: string | undefined,
+  collectionId: string,
+  id: number,
+): number[] | undefined {
+  if (header === undefined || header.trim() === '' || header.trim() === '*') return undefined;
+  return ifMatchVersions(header, collectionId, id);
 }
 
 function box(r: { xmin: number; ymin: number; xmax: number; ymax: number }): Box {
@@ -239,17 +252,17 @@ export async function updateFeature(
   });
 }
 
-/** Deletes a feature whose version is one of `versions`. */
+/** Deletes a feature whose version is one of `versions` (any version when `versions` is undefined). */
 export async function deleteFeature(
   db: Db,
   def: CollectionDef,
   id: number,
-  versions: number[],
+  versions: number[] | undefined,
   actor: Actor,
 ): Promise<WriteResult> {
   return db.transaction().execute(async (trx) => {
     const before = await lockFeature(trx, def, id);
-    checkVersion(def, before, versions);
+    if (versions) checkVersion(def, before, versions);
     await sql`delete from ${sql.table(def.table)} where id = ${id}`.execute(trx);
     await appendAudit(trx, {
       actor,
