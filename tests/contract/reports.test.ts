@@ -105,6 +105,58 @@ describe.each(BACKENDS)('fault reports on %s', (backendName) => {
     expect(inside.rows[0]?.inside).toBe(true);
   });
 
+  it.skipIf(reason)(
+    'Location of a new report answers GET: in full to the owning staff, without message and contact to others',
+    async () => {
+      const res = await file({
+        collection: 'wifi',
+        feature_id: await firstId('wifi'),
+        category: 'damaged',
+        message: '안테나가 부러졌어요',
+        contact: 'citizen@example.com',
+      });
+      expect(res.status).toBe(201);
+      const { id } = await res.json();
+      const location = res.headers.get('location') ?? '';
+      expect(location).toBe(`/api/reports/${id}`);
+
+      const full = await it_.request(location);
+      expect(full.status).toBe(200);
+      expect(full.headers.get('cache-control')).toBe('no-store');
+      const report = (await full.json()) as Report;
+      expect(report).toMatchObject({
+        id,
+        collection: 'wifi',
+        status: 'new',
+        message: '안테나가 부러졌어요',
+        contact: 'citizen@example.com',
+      });
+      expect((await (await admin.request(location)).json()).contact).toBe('citizen@example.com');
+
+      // the public (and staff of another role) see what the map's open.geojson shows, no personal data
+      for (const [who, r] of [
+        ['public', await b.request(location)],
+        ['pr', await pr.request(location)],
+      ] as const) {
+        expect(r.status, who).toBe(200);
+        expect(r.headers.get('cache-control')).toBe('no-store');
+        const text = await r.text();
+        expect(text, who).not.toContain('citizen@example.com');
+        expect(text, who).not.toContain('안테나');
+        const body = JSON.parse(text);
+        expect(body).toMatchObject({ id, collection: 'wifi', featureId: report.featureId, status: 'new' });
+        expect(body.lon).toBe(report.lon);
+        expect(Object.keys(body)).not.toContain('message');
+        expect(Object.keys(body)).not.toContain('contact');
+      }
+      expect((await b.request('/api/reports/999999')).status).toBe(404);
+      expect((await b.request('/api/reports/abc')).status).toBe(400);
+      expect((await b.request('/api/reports/open.geojson')).headers.get('content-type')).toContain(
+        'application/geo+json',
+      );
+    },
+  );
+
   it.skipIf(reason)('refuses an unknown feature, category or field with 400, storing nothing', async () => {
     const count = async () =>
       (await sql<{ n: number }>`select count(*)::int as n from fault_reports`.execute(b.db.kysely)).rows[0]?.n;

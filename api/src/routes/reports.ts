@@ -96,6 +96,33 @@ const listReportsRoute = createRoute({
   },
 });
 
+const PublicReport = Report.omit({ message: true, contact: true }).openapi('PublicFaultReport');
+
+const ReportParam = z.object({
+  reportId: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(2147483647)
+    .openapi({ param: { name: 'reportId', in: 'path' } }),
+});
+
+const getReportRoute = createRoute({
+  method: 'get',
+  path: '/reports/{reportId}',
+  summary:
+    'One report (where POST /api/reports points): in full for staff of the owning role (admin: all); to anyone else without the message and contact, like open.geojson',
+  tags: ['Reports'],
+  request: { params: ReportParam },
+  responses: {
+    200: {
+      description: 'The report; `message` and `contact` only for staff of the owning role',
+      content: { 'application/json': { schema: z.union([Report, PublicReport]) } },
+    },
+    404: { description: 'No such report' },
+  },
+});
+
 const openReportsRoute = createRoute({
   method: 'get',
   path: '/reports/open.geojson',
@@ -115,14 +142,7 @@ const patchReportRoute = createRoute({
   summary: 'Move a report on: new → in-progress → resolved (staff of the owning role)',
   tags: ['Reports'],
   request: {
-    params: z.object({
-      reportId: z.coerce
-        .number()
-        .int()
-        .min(1)
-        .max(2147483647)
-        .openapi({ param: { name: 'reportId', in: 'path' } }),
-    }),
+    params: ReportParam,
     body: {
       required: true,
       content: { 'application/json': { schema: z.object({ status: z.enum(REPORT_STATUSES) }).strict() } },
@@ -191,6 +211,22 @@ export function reportsRoutes({ db }: AppDeps) {
   app.openapi(openReportsRoute, async (c) => {
     const json = await openReportsGeoJson(db.kysely);
     return c.body(json, 200, { 'Content-Type': 'application/geo+json', 'Cache-Control': 'no-cache' }) as never;
+  });
+
+  // after open.geojson, so that path is never taken for an id
+  app.openapi(getReportRoute, async (c) => {
+    const { reportId } = c.req.valid('param');
+    const report = await getReport(db.kysely, reportId);
+    if (!report) throw ApiError.notFound(`No report ${reportId}`);
+    // the message and the contact are the reporter's words and personal data: only for the staff who handle it
+    const user = c.get('user');
+    const def = getCollection(report.collection);
+    const owner = Boolean(user && def && canEdit(user.role, def));
+    c.header('Cache-Control', 'no-store');
+    c.header('Vary', 'Cookie');
+    if (owner) return c.json(report, 200);
+    const { message: _message, contact: _contact, ...open } = report;
+    return c.json(open, 200);
   });
 
   app.openapi(patchReportRoute, async (c) => {
