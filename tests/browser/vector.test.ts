@@ -42,4 +42,30 @@ describe.skipIf(reason)('web map with vector-tile layers in Chromium', () => {
     expect(errors).toEqual([]);
     await close();
   });
+
+  it('opens the popup of a tiled line clicked on the map, as with GeoJSON', { timeout: 150_000 }, async () => {
+    const { page, errors, close } = await openPage(browser);
+    const res = await fetch(new URL('/api/collections/update-lines/items?limit=1', app.url));
+    const line = ((await res.json()) as { features: { id: number; geometry: { coordinates: number[][][] } }[] })
+      .features[0];
+    const [a, b] = line?.geometry.coordinates[0] ?? [];
+    if (!line || !a || !b) throw new Error('no seeded update line');
+    // the middle of the line's first segment: on the line at any zoom
+    const lon = ((a[0] ?? 0) + (b[0] ?? 0)) / 2;
+    const lat = ((a[1] ?? 0) + (b[1] ?? 0)) / 2;
+    const tiles: string[] = [];
+    page.on('request', (r) => {
+      if (/\/api\/tiles\/update-lines\/18\//.test(r.url())) tiles.push(r.url());
+    });
+    await gotoMap(page, `${app.url}#map=18.00/${lat.toFixed(6)}/${lon.toFixed(6)}&layers=update-lines`, 90_000);
+    expect(tiles.length).toBeGreaterThan(0);
+    const box = (await page.locator('.map-wrap').boundingBox()) ?? { x: 0, y: 0, width: 0, height: 0 };
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await expect
+      .poll(() => page.evaluate(() => decodeURIComponent(location.hash)), { timeout: 20_000 })
+      .toContain(`sel=update-lines:${line.id}`);
+    await expect.poll(() => page.locator('.maplibregl-popup .gm-popup-title').count()).toBe(1);
+    expect(errors).toEqual([]);
+    await close();
+  });
 });
