@@ -24,6 +24,47 @@ interface Fc {
   features: { id: number; geometry: { type: string; coordinates: unknown }; properties: Record<string, unknown> }[];
 }
 
+/** Distance in metres between two lon/lat points on the WGS84 ellipsoid (Vincenty's inverse formula). */
+function vincenty(lon1: number, lat1: number, lon2: number, lat2: number): number {
+  const a = 6378137;
+  const f = 1 / 298.257223563;
+  const b = a * (1 - f);
+  const rad = Math.PI / 180;
+  const L = (lon2 - lon1) * rad;
+  const U1 = Math.atan((1 - f) * Math.tan(lat1 * rad));
+  const U2 = Math.atan((1 - f) * Math.tan(lat2 * rad));
+  const [sinU1, cosU1, sinU2, cosU2] = [Math.sin(U1), Math.cos(U1), Math.sin(U2), Math.cos(U2)];
+  let lambda = L;
+  for (let i = 0; i < 200; i++) {
+    const [sinL, cosL] = [Math.sin(lambda), Math.cos(lambda)];
+    const sinSigma = Math.hypot(cosU2 * sinL, cosU1 * sinU2 - sinU1 * cosU2 * cosL);
+    const cosSigma = sinU1 * sinU2 + cosU1 * cosU2 * cosL;
+    const sigma = Math.atan2(sinSigma, cosSigma);
+    const sinAlpha = (cosU1 * cosU2 * sinL) / sinSigma;
+    const cos2Alpha = 1 - sinAlpha * sinAlpha;
+    const cos2SigmaM = cosSigma - (2 * sinU1 * sinU2) / cos2Alpha;
+    const C = (f / 16) * cos2Alpha * (4 + f * (4 - 3 * cos2Alpha));
+    const next =
+      L + (1 - C) * f * sinAlpha * (sigma + C * sinSigma * (cos2SigmaM + C * cosSigma * (-1 + 2 * cos2SigmaM ** 2)));
+    const done = Math.abs(next - lambda) < 1e-13;
+    lambda = next;
+    if (done) {
+      const u2 = (cos2Alpha * (a * a - b * b)) / (b * b);
+      const A = 1 + (u2 / 16384) * (4096 + u2 * (-768 + u2 * (320 - 175 * u2)));
+      const B = (u2 / 1024) * (256 + u2 * (-128 + u2 * (74 - 47 * u2)));
+      const dSigma =
+        B *
+        sinSigma *
+        (cos2SigmaM +
+          (B / 4) *
+            (cosSigma * (-1 + 2 * cos2SigmaM ** 2) -
+              (B / 6) * cos2SigmaM * (-3 + 4 * sinSigma ** 2) * (-3 + 4 * cos2SigmaM ** 2)));
+      return b * A * (sigma - dSigma);
+    }
+  }
+  throw new Error('Vincenty did not converge');
+}
+
 describe.each(BACKENDS)('read API on %s', (backendName) => {
   const reason = skipReason(backendName);
   let b: TestBackend;
@@ -341,6 +382,55 @@ describe.each(BACKENDS)('read API on %s', (backendName) => {
     expect(fc.features.map((f) => f.id)).toEqual(nearestId.rows.map((r) => r.id));
     expect(all.numberMatched).toBeGreaterThanOrEqual(5);
     expect((await json('/api/wifi/nearest?lon=126.7&lat=37.6')).features.length).toBeGreaterThan(0);
+  });
+
+  it.skipIf(reason)(
+    'finds the truly nearest site when a cluster nearer in degrees of latitude outnumbers the candidates',
+    async () => {
+      // east of Seoul, ~50 km from any seeded site: 25 sites 0.009° north (~999 m) and one 0.0105° east (~926 m; a
+      // degree of longitude is ~0.79 of a degree of latitude here, so in plain degrees the north sites come first)
+      const [lon, lat] = [127.3, 37.6153];
+      const add = async (name: string, x: number, y: number) =>
+        (
+          await sql<{ id: number }>`insert into wifi (name, source, geom)
+            values (${name}, 'read-api test', ST_SetSRID(ST_MakePoint(${x}::float8, ${y}::float8), 4326))
+            returning id`.execute(b.db.kysely)
+        ).rows[0]?.id as number;
+      const north: number[] = [];
+      for (let i = 0; i < 25; i++) north.push(await add(`근접 시험 북 ${i}`, lon, lat + 0.009));
+      const east = await add('근접 시험 동', lon + 0.0105, lat);
+      try {
+        const one = await json(`/api/wifi/nearest?lon=${lon}&lat=${lat}&limit=1`);
+        expect(one.features.map((f) => f.id)).toEqual([east]);
+        const d = one.features[0]?.properties.distance_m as number;
+        expect(Math.abs(d - vincenty(lon, lat, lon + 0.0105, lat))).toBeLessThan(0.1);
+        expect(vincenty(lon, lat, lon + 0.0105, lat)).toBeCloseTo(927.038, 2); // PostGIS: 927.0376 m
+        // and the same for a longer list: the east site, then the north ones by id, at their own true distance
+        const five = await json(`/api/wifi/nearest?lon=${lon}&lat=${lat}&limit=5`);
+        expect(five.features.map((f) => f.id)).toEqual([east, ...north.slice(0, 4)]);
+        const dn = five.features[1]?.properties.distance_m as number;
+        expect(Math.abs(dn - vincenty(lon, lat, lon, lat + 0.009))).toBeLessThan(0.1);
+        const pg = await sql<{ d: number }>`select ST_Distance(
+            ST_SetSRID(ST_MakePoint(${lon}::float8, ${lat}::float8), 4326)::geography,
+            ST_SetSRID(ST_MakePoint(${lon}::float8, ${lat + 0.009}::float8), 4326)::geography) as d`.execute(
+          b.db.kysely,
+        );
+        expect(Math.abs(dn - (pg.rows[0]?.d as number))).toBeLessThan(0.06);
+      } finally {
+        await sql`delete from wifi where source = 'read-api test' and name like '근접 시험%'`.execute(b.db.kysely);
+      }
+    },
+  );
+
+  it.skipIf(reason)('bbox selects geometries that meet the box, not those whose envelope merely does', async () => {
+    // 대곶면's bounding box overlaps this box, its outline does not (checked with ST_Intersects); 양촌읍 lies in it
+    const fc = await json('/api/collections/admin-areas/items?bbox=126.60,37.60,126.61,37.61');
+    const names = fc.features.map((f) => f.properties.name_ko);
+    expect(names).toContain('양촌읍');
+    expect(names).not.toContain('대곶면');
+    expect(fc.numberMatched).toBe(fc.features.length);
+    const csv = await b.request('/api/collections/admin-areas/items?bbox=126.60,37.60,126.61,37.61&f=csv');
+    expect(await csv.text()).not.toContain('대곶면');
   });
 
   it.skipIf(reason)('finds a word only inside one search column, never across two, in any letter case', async () => {

@@ -46,7 +46,9 @@ function whereClauses(def: CollectionDef, q: Omit<ItemsQuery, 'limit' | 'offset'
   const where: RawBuilder<unknown>[] = [];
   if (q.bbox) {
     const [w, s, e, n] = q.bbox;
-    where.push(sql`geom && ST_MakeEnvelope(${w}, ${s}, ${e}, ${n}, 4326)`);
+    // the geometry itself must touch the box, not just its envelope (a polygon's bounding box can overlap a bbox the
+    // polygon misses); ST_Intersects still starts with the index's && on the envelope
+    where.push(sql`ST_Intersects(geom, ST_MakeEnvelope(${w}::float8, ${s}::float8, ${e}::float8, ${n}::float8, 4326))`);
   }
   for (const [name, value] of Object.entries(q.filters ?? {})) {
     where.push(sql`${ident(name)} = ${value}`);
