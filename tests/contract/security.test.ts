@@ -3,6 +3,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../api/src/config.js';
+import { ensureWebBuilt } from '../browser/harness.js';
 import { BACKENDS, openBackend, skipReason, type TestBackend } from '../support/backends.js';
 import { type Staff, staff } from '../support/staff.js';
 
@@ -18,6 +19,29 @@ function directives(csp: string): Map<string, string[]> {
   );
 }
 
+function expectSecurityHeaders(res: Response, what: string): void {
+  const csp = directives(res.headers.get('content-security-policy') ?? '');
+  expect(csp.get('default-src'), what).toEqual(["'self'"]);
+  expect(csp.get('script-src'), what).toEqual(["'self'"]);
+  expect(csp.get('style-src'), what).toEqual(["'self'", "'unsafe-inline'"]);
+  expect(csp.get('img-src'), what).toEqual(["'self'", 'data:', 'blob:', 'https:']);
+  expect(csp.get('worker-src'), what).toContain('blob:');
+  expect(csp.get('connect-src'), what).toEqual(["'self'", 'https:']);
+  expect(csp.get('frame-ancestors'), what).toEqual(["'none'"]);
+  expect(csp.get('object-src'), what).toEqual(["'none'"]);
+  expect(res.headers.get('x-content-type-options'), what).toBe('nosniff');
+  expect(res.headers.get('referrer-policy'), what).toBe('strict-origin-when-cross-origin');
+}
+
+/** Built files of the web app under /assets/ (a script and a stylesheet), as the server serves them. */
+function builtAssets(): { js: string; css: string } {
+  const files = fs.readdirSync(path.join(ROOT_DIR, 'web', 'dist', 'assets'));
+  const js = files.find((f) => f.endsWith('.js'));
+  const css = files.find((f) => f.endsWith('.css'));
+  if (!js || !css) throw new Error(`web/dist/assets has no .js or no .css: ${files.slice(0, 10).join(', ')}`);
+  return { js, css };
+}
+
 describe.each(BACKENDS)('hardening on %s', (backendName) => {
   const reason = skipReason(backendName);
   let b: TestBackend;
@@ -25,6 +49,7 @@ describe.each(BACKENDS)('hardening on %s', (backendName) => {
 
   beforeAll(async () => {
     if (reason) return;
+    ensureWebBuilt(); // the app serves web/dist (and /assets/) only when it is built
     b = await openBackend(backendName, { maxBodyBytes: MAX_BODY });
     it_ = await staff(b, 'it-sec', 'it');
   });
@@ -48,19 +73,31 @@ describe.each(BACKENDS)('hardening on %s', (backendName) => {
         body: '{}',
       }),
     ]);
-    for (const res of responses) {
-      const csp = directives(res.headers.get('content-security-policy') ?? '');
-      expect(csp.get('default-src')).toEqual(["'self'"]);
-      expect(csp.get('script-src')).toEqual(["'self'"]);
-      expect(csp.get('style-src')).toEqual(["'self'", "'unsafe-inline'"]);
-      expect(csp.get('img-src')).toEqual(["'self'", 'data:', 'blob:', 'https:']);
-      expect(csp.get('worker-src')).toContain('blob:');
-      expect(csp.get('connect-src')).toEqual(["'self'", 'https:']);
-      expect(csp.get('frame-ancestors')).toEqual(["'none'"]);
-      expect(csp.get('object-src')).toEqual(["'none'"]);
-      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-      expect(res.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+    for (const res of responses) expectSecurityHeaders(res, res.url);
+  });
+
+  it.skipIf(reason)('sends them on static files under /assets/ too (plain and precompressed)', async () => {
+    // another build may replace web/dist meanwhile (hashed names change): look again once if a file went away
+    let served: Response[] = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const { js, css } = builtAssets();
+      served = await Promise.all([
+        b.request(`/assets/${js}`),
+        b.request(`/assets/${js}`, { headers: { 'accept-encoding': 'br, gzip' } }),
+        b.request(`/assets/${css}`, { headers: { 'accept-encoding': 'gzip' } }),
+      ]);
+      if (served.every((r) => r.status === 200)) break;
     }
+    const [script, brotli, style] = served as [Response, Response, Response];
+    for (const res of served) expect(res.status).toBe(200);
+    expect(script.headers.get('content-type')).toMatch(/javascript/);
+    expect(brotli.headers.get('content-encoding')).toBe('br');
+    expect(style.headers.get('content-type')).toMatch(/text\/css/);
+    expect(script.headers.get('cache-control')).toContain('immutable');
+    expectSecurityHeaders(script, 'script');
+    expectSecurityHeaders(brotli, 'precompressed script');
+    expectSecurityHeaders(style, 'stylesheet');
+    expect((await script.text()).length).toBeGreaterThan(0);
   });
 
   it.skipIf(reason)('refuses cross-site writes (Origin, Sec-Fetch-Site) even with a valid session', async () => {
