@@ -74,6 +74,7 @@ export function formatReport(r: ImportReport): string {
     `${r.status.toUpperCase()}: ${r.file} → ${r.collection}${r.facility ? ` (${r.facility})` : ''}  [${r.format}, layer ${r.layer}, EPSG:${r.srid} from ${r.sridFrom}${r.encoding ? `, ${r.encoding}` : ''}]`,
     `read ${r.read}, filtered out ${r.filtered}, valid ${r.valid}, invalid ${r.invalid}, inserted ${r.inserted}${r.deleted ? `, replaced ${r.deleted}` : ''}  (${(r.ms / 1000).toFixed(1)} s)`,
   ];
+  if (r.linesAssigned) lines.push(`${r.linesAssigned} update line(s) without an area assigned to the area they lie in`);
   for (const w of r.warnings) lines.push(`warning: ${w}`);
   if (r.hint) lines.push(`likely cause: ${r.hint}`);
   for (const e of r.errors) lines.push(`  row ${e.row}: ${e.field}: ${e.message}`);

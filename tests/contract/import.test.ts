@@ -2,11 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
+import iconv from 'iconv-lite';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COLLECTIONS } from '../../api/src/collections.js';
 import { ApiError } from '../../api/src/errors.js';
-import { runImport } from '../../api/src/import/run.js';
+import { exportCollection } from '../../api/src/export/index.js';
+import { BATCH_SIZE, runImport } from '../../api/src/import/run.js';
 import type { ImportOptions, ImportReport } from '../../api/src/import/types.js';
+import { generateWifiCsv } from '../../scripts/gen-wifi-csv.js';
 import { BACKENDS, openBackend, skipReason, type TestBackend } from '../support/backends.js';
 import { type Staff, staff } from '../support/staff.js';
 
@@ -108,27 +112,87 @@ describe.each(BACKENDS)('import on %s', (backendName) => {
   });
 
   it.skipIf(reason)('refuses the bad-rows file whole, naming all eight bad rows and their fields', async () => {
+    // self-contained: row 8 repeats 관리번호 GP-WIFI-0001, which the layer must already hold
+    await sql`delete from wifi where mgmt_no like 'GP-WIFI-%'`.execute(b.db.kysely);
+    expect(
+      (await imp({ collection: 'wifi', file: fx('wifi_standard_current_cp949.csv'), filter: GIMPO })).inserted,
+    ).toBe(13);
     const before = await count('wifi');
     const audits = await count('audit_log');
     const r = await imp({ collection: 'wifi', file: fx('wifi_bad_rows_cp949.csv') });
-    expect(r.status).toBe('refused');
-    expect(r.invalid).toBe(8);
-    expect(r.inserted).toBe(0);
+    expect(r).toMatchObject({ status: 'refused', read: 9, valid: 1, invalid: 8, inserted: 0, errorCount: 10 });
+    expect(r.errors.map((e) => [e.row, e.field])).toEqual([
+      [2, 'WGS84위도,WGS84경도'],
+      [3, 'WGS84위도'],
+      [4, '설치장소명'],
+      [5, '설치연월'],
+      [6, 'WGS84위도'],
+      [6, 'WGS84경도'],
+      [7, 'WGS84위도'],
+      [7, 'WGS84경도'],
+      [8, '관리번호'],
+      [9, '설치장소상세'],
+    ]);
     const byRow = new Map<number, string>();
     for (const e of r.errors)
       byRow.set(e.row as number, `${byRow.get(e.row as number) ?? ''}${e.field}: ${e.message}; `);
     expect([...byRow.keys()]).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
-    expect(byRow.get(2)).toMatch(/WGS84위도.*swapped/);
-    expect(byRow.get(3)).toMatch(/WGS84위도: latitude 137\.6153 is out of range/);
-    expect(byRow.get(4)).toMatch(/설치장소명: is required/);
-    expect(byRow.get(5)).toMatch(/설치연월: impossible install month "1905-01"/);
-    expect(byRow.get(6)).toMatch(/WGS84위도: latitude is empty/);
-    expect(byRow.get(7)).toMatch(/WGS84위도: "37\.6x" is not a number/);
-    expect(byRow.get(8)).toMatch(/관리번호: duplicate: GP-WIFI-0001/);
-    expect(byRow.get(9)).toMatch(/the row has 3 columns, the header has 17/);
+    expect(byRow.get(2)).toMatch(/WGS84위도,WGS84경도: latitude 126\.7156 and longitude 37\.6153 are swapped/);
+    expect(byRow.get(3)).toMatch(/^WGS84위도: latitude 137\.6153 is out of range/);
+    expect(byRow.get(4)).toMatch(/^설치장소명: is required and empty; $/);
+    expect(byRow.get(5)).toMatch(/^설치연월: impossible install month "1905-01"/);
+    expect(byRow.get(6)).toMatch(/^WGS84위도: latitude is empty.*; WGS84경도: longitude is empty/);
+    expect(byRow.get(7)).toMatch(/^WGS84위도: "37\.6x" is not a number; WGS84경도: "126\.7y" is not a number; $/);
+    expect(byRow.get(8)).toMatch(/^관리번호: duplicate: GP-WIFI-0001 is already in wifi; $/);
+    expect(byRow.get(9)).toMatch(/^설치장소상세: the row has 3 columns, the header has 17/);
     expect(await count('wifi')).toBe(before);
     expect(await count('audit_log')).toBe(audits);
   });
+
+  it.skipIf(reason)(
+    'all or nothing past the first batches: a bad row after 2,000 inserted rows leaves nothing written',
+    async () => {
+      const file = path.join(tmp, 'wifi_2500_bad_near_end.csv');
+      await generateWifiCsv(file, 2500, 11);
+      const lines = iconv.decode(fs.readFileSync(file), 'cp949').split('\n');
+      // line 2451 (row 2,450 of data): a latitude that is not a number
+      lines[2450] = (lines[2450] as string).replace(/,37\.\d+,126\.(\d+),2024-12-31/, ',북위,126.$1,2024-12-31');
+      fs.writeFileSync(file, iconv.encode(lines.join('\n'), 'cp949'));
+      const before = await count('wifi');
+      const audits = await count('audit_log');
+      const r = await imp({ collection: 'wifi', file });
+      expect(BATCH_SIZE * 2).toBeLessThan(2450);
+      expect(r).toMatchObject({ status: 'refused', read: 2500, valid: 2499, invalid: 1, inserted: 0 });
+      expect(r.errors).toEqual([{ row: 2451, field: 'WGS84위도', message: '"북위" is not a number' }]);
+      expect(await count('wifi')).toBe(before);
+      expect(await count('wifi', sql`mgmt_no like 'GP-BENCH-%'`)).toBe(0);
+      expect(await count('audit_log')).toBe(audits);
+    },
+  );
+
+  it.skipIf(reason)(
+    '--filter comes before read errors: a short row of another city is filtered out, one it cannot read is not',
+    async () => {
+      const head = 'WGS84위도,WGS84경도,설치시군구명,설치장소명,관리번호,설치연월,데이터기준일자';
+      const ok = (n: number) => `37.6${n}00,126.6${n}00,김포시,필터 시험 ${n},GP-FILTER-${n},2024-0${n},2024-12-31`;
+      const file = path.join(tmp, 'wifi_filter.csv');
+      // the Seoul row stops after 설치시군구명: too few columns, but its city can be read
+      fs.writeFileSync(file, `${head}\n${ok(1)}\n37.5665,126.9780,중구\n${ok(2)}\n`);
+      const r = await imp({ collection: 'wifi', file, filter: GIMPO, dryRun: true });
+      expect(r).toMatchObject({ status: 'dry-run', read: 3, filtered: 1, valid: 2, invalid: 0 });
+      // a short row that ends before 설치시군구명 cannot be told apart: it is still refused, by name
+      fs.writeFileSync(file, `${head}\n${ok(1)}\n37.5665,126.9780,중구\n37.5665\n${ok(2)}\n`);
+      const bad = await imp({ collection: 'wifi', file, filter: GIMPO, dryRun: true });
+      expect(bad).toMatchObject({ status: 'refused', filtered: 1, invalid: 1 });
+      expect(bad.errors).toEqual([
+        { row: 4, field: 'WGS84경도', message: expect.stringMatching(/the row has 1 columns, the header has 7/) },
+      ]);
+      // and a short Gimpo row is refused as before
+      fs.writeFileSync(file, `${head}\n${ok(1)}\n37.6,126.6,김포시\n`);
+      const gimpo = await imp({ collection: 'wifi', file, filter: GIMPO, dryRun: true });
+      expect(gimpo).toMatchObject({ status: 'refused', filtered: 0, invalid: 1 });
+    },
+  );
 
   it.skipIf(reason)('--dry-run reports without writing; --skip-invalid loads exactly the one valid row', async () => {
     const before = await count('wifi');
@@ -201,11 +265,83 @@ describe.each(BACKENDS)('import on %s', (backendName) => {
       select count(*)::int as n, sum(ST_Area(geom::geography)) / 1e6 as km2 from admin_areas`);
       expect(agg?.n).toBe(13);
       expect(Math.abs((agg?.km2 ?? 0) - 278.2) / 278.2).toBeLessThan(0.005);
+      // the shapefile's clockwise outer rings are stored counter-clockwise (RFC 7946 right-hand rule)
+      const [ccw] = await rows(sql<{ n: number }>`
+      select count(*)::int as n from admin_areas where ST_IsPolygonCCW(geom)`);
+      expect(ccw?.n).toBe(13);
       const names = (await rows(sql<{ name_ko: string }>`select name_ko from admin_areas order by code`)).map(
         (x) => x.name_ko,
       );
       expect(names).toContain('통진읍');
       expect(names).toContain('김포본동');
+    },
+  );
+
+  it.skipIf(reason)(
+    'an update-areas --replace re-links the lines to the areas they lie in, and the audit row counts what it replaced',
+    async () => {
+      const links = () =>
+        rows(sql<{ line: number; area: string | null }>`
+        select l.id as line, a.name as area from update_lines l left join update_areas a on a.id = l.area_id order by l.id`);
+      const before = await links();
+      const linked = before.filter((x) => x.area !== null).length;
+      expect(linked).toBeGreaterThan(0);
+      const areas = await count('update_areas');
+      const geojson = await exportCollection(b.db.kysely, COLLECTIONS['update-areas'], { format: 'geojson' });
+      const file = path.join(tmp, 'areas.geojson');
+      fs.writeFileSync(file, geojson.body);
+      const r = await imp({ collection: 'update-areas', file, replace: true });
+      expect(r).toMatchObject({ status: 'loaded', inserted: areas, deleted: areas, linesAssigned: linked });
+      // new ids, the same areas: every line is back in the area it was in
+      expect(await links()).toEqual(before);
+      const [audit] = await rows(sql<{ detail: Record<string, unknown> }>`
+      select detail from audit_log where action = 'import' and collection = 'update-areas' order by id desc limit 1`);
+      expect(audit?.detail).toMatchObject({
+        replace: true,
+        replaced: areas,
+        deleted: areas,
+        inserted: areas,
+        linesAssigned: linked,
+      });
+    },
+  );
+
+  it.skipIf(reason)(
+    'an update-lines export re-imported after its areas were replaced: stale area ids are reassigned, never a raw FK error',
+    async () => {
+      const csv = await exportCollection(b.db.kysely, COLLECTIONS['update-lines'], {
+        format: 'csv',
+        query: { filters: { facility: 'water' } },
+      });
+      const linesFile = path.join(tmp, 'water-lines.csv');
+      fs.writeFileSync(linesFile, csv.body);
+      const links = () =>
+        rows(sql<{ name: string | null; area: string | null }>`
+        select l.name, a.name as area from update_lines l left join update_areas a on a.id = l.area_id
+        where l.facility = 'water' order by l.attrs->>'FTR_IDN', l.name`);
+      const before = await links();
+      expect(before.some((x) => x.area !== null)).toBe(true);
+      // the areas come back with new ids: the ids in the lines' export no longer exist
+      const areas = await exportCollection(b.db.kysely, COLLECTIONS['update-areas'], { format: 'geojson' });
+      const areasFile = path.join(tmp, 'areas-again.geojson');
+      fs.writeFileSync(areasFile, areas.body);
+      expect((await imp({ collection: 'update-areas', file: areasFile, replace: true })).status).toBe('loaded');
+      const others = await count('update_lines', sql`facility <> 'water'`);
+      const r = await imp({ collection: 'update-lines', file: linesFile, replace: true });
+      // the export holds water lines only: --replace swaps those and leaves the other facilities alone
+      expect(r).toMatchObject({ status: 'loaded', inserted: before.length, deleted: before.length });
+      expect(await count('update_lines', sql`facility <> 'water'`)).toBe(others);
+      expect(r.warnings.join(' ')).toMatch(
+        /update area id\(s\) that do not exist .*assigned to the update area it lies in/,
+      );
+      // the same lines are in an area again; where areas overlap the rule picks the one holding most of the line
+      const after = await links();
+      expect(after.map((x) => [x.name, x.area !== null])).toEqual(before.map((x) => [x.name, x.area !== null]));
+      const [bad] = await rows(sql<{ n: number }>`
+        select count(*)::int as n from update_lines l join update_areas a on a.id = l.area_id
+        where l.facility = 'water' and (a.facility <> l.facility
+          or ST_Length(ST_Intersection(a.geom, l.geom)::geography) < 0.5 * ST_Length(l.geom::geography))`);
+      expect(bad?.n).toBe(0);
     },
   );
 
@@ -368,6 +504,33 @@ describe.each(BACKENDS)('import over HTTP on %s', (backendName) => {
       }
     },
   );
+
+  it.skipIf(reason)('takes a .shp with its .shx/.dbf/.prj/.cpg as several files of one form', async () => {
+    const gis = await staff(b, 'gis-yoon', 'gis');
+    const entries = unzipSync(new Uint8Array(fs.readFileSync(fx('RDL_CTLR_LS.zip'))));
+    const form = new FormData();
+    for (const [name, bytes] of Object.entries(entries))
+      form.append('file', new Blob([bytes as Uint8Array<ArrayBuffer>]), path.basename(name));
+    const res = await gis.request('/api/imports?collection=update-lines&preview=true', { method: 'POST', body: form });
+    expect(res.status).toBe(200);
+    expect((await res.json()).report).toMatchObject({
+      status: 'dry-run',
+      format: 'shapefile',
+      layer: 'RDL_CTLR_LS',
+      srid: 5186,
+      encoding: 'cp949',
+      facility: 'road',
+      valid: 34,
+    });
+    // a stray file is named, not silently ignored
+    const stray = new FormData();
+    for (const [name, bytes] of Object.entries(entries))
+      stray.append('file', new Blob([bytes as Uint8Array<ArrayBuffer>]), path.basename(name));
+    stray.append('file', new Blob(['x']), 'notes.txt');
+    const bad = await gis.request('/api/imports?collection=update-lines&preview=true', { method: 'POST', body: stray });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).errors[0]).toMatchObject({ field: 'file', message: 'unexpected file notes.txt' });
+  });
 
   it.skipIf(reason)('answers an unreadable upload with 400 naming the problem', async () => {
     const res = await it_.request('/api/imports?collection=wifi&preview=true', upload('README.md', 'text/markdown'));

@@ -51,24 +51,32 @@ export class ImportJobs {
 
   /**
    * Stores an upload in a fresh job folder — bytes, or a body stream written to disk as it arrives (memory
-   * stays flat; more than `maxBytes` is refused with 413) — and returns the job (`previewed` until started).
+   * stays flat; more than `maxBytes` is refused with 413), with a .shp's sibling files beside it — and
+   * returns the job (`previewed` until started).
    */
   async create(
     fileName: string,
     upload: Uint8Array | ReadableStream<Uint8Array>,
     options: Omit<ImportOptions, 'file' | 'onProgress'>,
     maxBytes = Number.POSITIVE_INFINITY,
+    siblings: { name: string; data: Uint8Array }[] = [],
   ): Promise<ImportJob> {
     this.sweep();
     const id = randomBytes(9).toString('base64url');
     const dir = path.join(this.root, id);
     await fs.promises.mkdir(dir, { recursive: true });
-    const safe = path.basename(fileName).replace(/[^\p{L}\p{N}._-]+/gu, '_') || 'upload';
+    const safeName = (n: string) => path.basename(n).replace(/[^\p{L}\p{N}._-]+/gu, '_') || 'upload';
+    const safe = safeName(fileName);
     const file = path.join(dir, safe);
     let size = 0;
     try {
+      // a .shp's .shx/.dbf/.prj/.cpg, kept beside it under the same (cleaned) base name
+      for (const s of siblings) {
+        size += s.data.length;
+        await fs.promises.writeFile(path.join(dir, safeName(s.name)), s.data);
+      }
       if (upload instanceof Uint8Array) {
-        size = upload.length;
+        size += upload.length;
         await fs.promises.writeFile(file, upload);
       } else {
         const out = fs.createWriteStream(file);

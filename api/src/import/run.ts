@@ -6,9 +6,11 @@
 import path from 'node:path';
 import type { Geometry } from 'geojson';
 import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { allProperties, getCollection } from '../collections.js';
 import {
   adminAreaShapes,
+  assignLinesToAreas,
   auditImport,
   deleteForReplace,
   existingKeys,
@@ -16,6 +18,9 @@ import {
   inImportTransaction,
   insertBatch,
   RollbackSignal,
+  rememberAreaLinks,
+  restoreAreaLinks,
+  updateAreaIds,
 } from '../db/queries/imports.js';
 import type { Database } from '../db/schema.js';
 import { ApiError, type FieldError } from '../errors.js';
@@ -107,6 +112,7 @@ export async function runImport(db: Kysely<Database>, o: ImportOptions): Promise
     ms: 0,
   };
   const preview: unknown[] = [];
+  const staleAreas = new Map<number, number>();
   const seen = new Set<string>();
   const outsideCauses = new Map<string, number>();
   const addErrors = (row: number, errors: FieldError[]) => {
@@ -117,122 +123,186 @@ export async function runImport(db: Kysely<Database>, o: ImportOptions): Promise
   const progress = () =>
     o.onProgress?.({ rows: report.read, bytes: source.bytesRead(), totalBytes: source.totalBytes });
 
-  await inImportTransaction(db, async (trx) => {
-    if (o.replace && !o.dryRun) report.deleted = await deleteForReplace(trx, def, mapper.facility);
-    let batch: (ImportRow & { row: number })[] = [];
-    let taken: Set<string> | undefined;
-    // points of collections with an 읍면동 property are placed in theirs (unless the file says)
-    const locate =
-      allProperties(def).some((p) => p.name === 'emd') && def.geometry === 'Point'
-        ? emdLocator(await adminAreaShapes(trx))
-        : undefined;
-    const flush = async () => {
-      const rows = batch;
-      batch = [];
-      const t0 = performance.now();
-      if (!o.replace) {
-        taken ??= await existingKeys(trx, def);
-        for (let i = rows.length - 1; i >= 0; i--) {
-          const r = rows[i] as ImportRow & { row: number };
-          if (r.key && taken.has(r.key)) {
-            addErrors(r.row, [
-              {
-                field: mapper.label(keyField(def.id, r.key)),
-                message: `duplicate: ${keyValue(r.key)} is already in ${def.id}`,
-              },
-            ]);
-            rows.splice(i, 1);
+  await guardForeignKeys(() =>
+    inImportTransaction(db, async (trx) => {
+      // update lines of a file without a standard layer name (our own CSV or GeoJSON export) replace the
+      // facilities the file holds, each just before its first row is written; anything else is replaced first
+      const replaceByRow = def.id === 'update-lines' && !mapper.facility;
+      const replaced = new Set<string>();
+      if (o.replace && !o.dryRun && def.id === 'update-areas') await rememberAreaLinks(trx);
+      if (o.replace && !o.dryRun && !replaceByRow) report.deleted = await deleteForReplace(trx, def, mapper.facility);
+      let batch: (ImportRow & { row: number })[] = [];
+      let taken: Set<string> | undefined;
+      // points of collections with an 읍면동 property are placed in theirs (unless the file says)
+      const locate =
+        allProperties(def).some((p) => p.name === 'emd') && def.geometry === 'Point'
+          ? emdLocator(await adminAreaShapes(trx))
+          : undefined;
+      // update lines may name their update area; an id that does not exist is dropped (see below)
+      const areaIds = def.id === 'update-lines' ? await updateAreaIds(trx) : undefined;
+      const flush = async () => {
+        const rows = batch;
+        batch = [];
+        const t0 = performance.now();
+        if (!o.replace) {
+          taken ??= await existingKeys(trx, def);
+          for (let i = rows.length - 1; i >= 0; i--) {
+            const r = rows[i] as ImportRow & { row: number };
+            if (r.key && taken.has(r.key)) {
+              addErrors(r.row, [
+                {
+                  field: mapper.label(keyField(def.id, r.key)),
+                  message: `duplicate: ${keyValue(r.key)} is already in ${def.id}`,
+                },
+              ]);
+              rows.splice(i, 1);
+            }
           }
         }
-      }
-      const t1 = performance.now();
-      report.valid += rows.length;
-      for (const r of rows) {
-        if (preview.length < (o.previewRows ?? 0))
-          preview.push({ type: 'Feature', geometry: r.geometry, properties: { row: r.row, ...r.values } });
-      }
-      if (!o.dryRun && (report.invalid === 0 || o.skipInvalid))
-        report.inserted += (await insertBatch(trx, def, rows)).length;
-      report.dbMs = (report.dbMs ?? 0) + Math.round(performance.now() - t0);
-      report.checkMs = (report.checkMs ?? 0) + Math.round(t1 - t0);
-      progress();
-    };
+        const t1 = performance.now();
+        report.valid += rows.length;
+        for (const r of rows) {
+          if (preview.length < (o.previewRows ?? 0))
+            preview.push({ type: 'Feature', geometry: r.geometry, properties: { row: r.row, ...r.values } });
+        }
+        if (!o.dryRun && (report.invalid === 0 || o.skipInvalid)) {
+          if (o.replace && replaceByRow) {
+            for (const f of new Set(rows.map((r) => String(r.values.facility)))) {
+              if (replaced.has(f)) continue;
+              replaced.add(f);
+              report.deleted += await deleteForReplace(trx, def, f);
+            }
+          }
+          report.inserted += (await insertBatch(trx, def, rows)).length;
+        }
+        report.dbMs = (report.dbMs ?? 0) + Math.round(performance.now() - t0);
+        report.checkMs = (report.checkMs ?? 0) + Math.round(t1 - t0);
+        progress();
+      };
 
-    for await (const rec of source.records) {
-      report.read++;
-      if (rec.errors.length) {
-        addErrors(rec.row, rec.errors);
-        continue;
-      }
-      if (o.filter && Object.entries(o.filter).some(([f, v]) => String(rec.raw[f] ?? '').trim() !== v)) {
-        report.filtered++;
-        continue;
-      }
-      const m = mapper.map(rec);
-      const typed = validateValues(def, m.values, mapper.label);
-      const errors = [...m.errors, ...typed.errors];
-      let wgs: Geometry | null = null;
-      if (m.geometry) {
-        wgs = mapGeometry(m.geometry, toWgs);
-        if (!m.errors.some((e) => /WGS84|위도|경도|geometry/.test(e.field))) {
-          const gErrors = validateGeometry(def, wgs, m.geometry, source.srid);
-          for (const e of gErrors) {
-            const cause = /: (.*)$/.exec(e.message)?.[1];
-            if (cause && /EPSG/.test(cause)) outsideCauses.set(cause, (outsideCauses.get(cause) ?? 0) + 1);
+      for await (const rec of source.records) {
+        report.read++;
+        // the filter comes first wherever its columns can be read: a malformed row the filter drops (a short
+        // row of another city in the national file) does not refuse the file
+        if (o.filter) {
+          const readable = !rec.errors.length || Object.keys(o.filter).every((f) => f in rec.raw);
+          if (readable && Object.entries(o.filter).some(([f, v]) => String(rec.raw[f] ?? '').trim() !== v)) {
+            report.filtered++;
+            continue;
           }
-          errors.push(...gErrors);
         }
-      } else if (!m.errors.length) errors.push({ field: 'geometry', message: 'has no geometry' });
-      if (m.key) {
-        if (seen.has(m.key))
-          errors.push({
-            field: mapper.label(keyField(def.id, m.key)),
-            message: `duplicate within the file: ${keyValue(m.key)} appears on an earlier row`,
-          });
-        seen.add(m.key);
+        if (rec.errors.length) {
+          addErrors(rec.row, rec.errors);
+          continue;
+        }
+        const m = mapper.map(rec);
+        const typed = validateValues(def, m.values, mapper.label);
+        const errors = [...m.errors, ...typed.errors];
+        let wgs: Geometry | null = null;
+        if (m.geometry) {
+          wgs = mapGeometry(m.geometry, toWgs);
+          if (!m.errors.some((e) => /WGS84|위도|경도|geometry/.test(e.field))) {
+            const gErrors = validateGeometry(def, wgs, m.geometry, source.srid);
+            for (const e of gErrors) {
+              const cause = /: (.*)$/.exec(e.message)?.[1];
+              if (cause && /EPSG/.test(cause)) outsideCauses.set(cause, (outsideCauses.get(cause) ?? 0) + 1);
+            }
+            errors.push(...gErrors);
+          }
+        } else if (!m.errors.length) errors.push({ field: 'geometry', message: 'has no geometry' });
+        if (m.key) {
+          if (seen.has(m.key))
+            errors.push({
+              field: mapper.label(keyField(def.id, m.key)),
+              message: `duplicate within the file: ${keyValue(m.key)} appears on an earlier row`,
+            });
+          seen.add(m.key);
+        }
+        if (errors.length || !wgs) {
+          addErrors(rec.row, errors);
+          continue;
+        }
+        if (areaIds && typed.values.area_id !== undefined && !areaIds.has(typed.values.area_id as number)) {
+          // an export re-imported after its update areas were replaced names ids that no longer exist:
+          // the line is assigned by its geometry instead (as a line without area_id is)
+          staleAreas.set(typed.values.area_id as number, (staleAreas.get(typed.values.area_id as number) ?? 0) + 1);
+          delete typed.values.area_id;
+        }
+        if (locate && typed.values.emd === undefined && wgs.type === 'Point') {
+          const emd = locate(wgs.coordinates);
+          if (emd) typed.values.emd = emd;
+        }
+        batch.push({ row: rec.row, values: typed.values, geometry: wgs, key: m.key });
+        if (batch.length >= BATCH_SIZE) await flush();
       }
-      if (errors.length || !wgs) {
-        addErrors(rec.row, errors);
-        continue;
+      await flush();
+      if (staleAreas.size) {
+        const n = [...staleAreas.values()].reduce((a, b) => a + b, 0);
+        const ids = [...staleAreas.keys()].sort((a, b) => a - b);
+        warnings.push(
+          `${n} line(s) named update area id(s) that do not exist (${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', …' : ''}): each was assigned to the update area it lies in instead`,
+        );
       }
-      if (locate && typed.values.emd === undefined && wgs.type === 'Point') {
-        const emd = locate(wgs.coordinates);
-        if (emd) typed.values.emd = emd;
+      const top = [...outsideCauses].sort((a, b) => b[1] - a[1])[0];
+      report.errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
+      if (top) report.hint = `${top[1]} feature(s) land outside Gimpo: ${top[0]}`;
+      if (report.invalid > 0 && !o.skipInvalid) report.status = 'refused';
+      else if (o.dryRun) report.status = 'dry-run';
+      if (report.status !== 'loaded') {
+        report.inserted = 0;
+        report.deleted = 0;
+        throw new RollbackSignal();
       }
-      batch.push({ row: rec.row, values: typed.values, geometry: wgs, key: m.key });
-      if (batch.length >= BATCH_SIZE) await flush();
-    }
-    await flush();
-    const top = [...outsideCauses].sort((a, b) => b[1] - a[1])[0];
-    report.errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
-    if (top) report.hint = `${top[1]} feature(s) land outside Gimpo: ${top[0]}`;
-    if (report.invalid > 0 && !o.skipInvalid) report.status = 'refused';
-    else if (o.dryRun) report.status = 'dry-run';
-    if (report.status !== 'loaded') {
-      report.inserted = 0;
-      report.deleted = 0;
-      throw new RollbackSignal();
-    }
-    await auditImport(trx, def, o.user, {
-      file: fileName,
-      format: report.format,
-      layer: report.layer,
-      srid: report.srid,
-      encoding: report.encoding,
-      facility: report.facility,
-      read: report.read,
-      filtered: report.filtered,
-      inserted: report.inserted,
-      invalid: report.invalid,
-      deleted: report.deleted,
-      replace: !!o.replace,
-      skipInvalid: !!o.skipInvalid,
-      filter: o.filter,
-    });
-  });
+      // new (or replaced) update areas: the lines left without an area — a replace empties area_id through
+      // the foreign key — go back to the area of the same facility, name and year if the file has it again,
+      // else to the area they fall in, by the rule of line imports
+      if (def.id === 'update-areas') {
+        const restored = o.replace ? await restoreAreaLinks(trx) : 0;
+        report.linesAssigned = restored + (await assignLinesToAreas(trx, sql`true`));
+      }
+      await auditImport(trx, def, o.user, {
+        file: fileName,
+        format: report.format,
+        layer: report.layer,
+        srid: report.srid,
+        encoding: report.encoding,
+        facility: report.facility,
+        read: report.read,
+        filtered: report.filtered,
+        inserted: report.inserted,
+        invalid: report.invalid,
+        deleted: report.deleted,
+        ...(o.replace ? { replaced: report.deleted } : {}),
+        ...(report.linesAssigned !== undefined ? { linesAssigned: report.linesAssigned } : {}),
+        replace: !!o.replace,
+        skipInvalid: !!o.skipInvalid,
+        filter: o.filter,
+      });
+    }),
+  );
   if (o.previewRows) report.preview = { type: 'FeatureCollection', features: preview };
   report.ms = Date.now() - started;
   return report;
+}
+
+/**
+ * Runs the import's transaction; a foreign-key violation that slips past the checks above (an update area
+ * deleted by someone else while the file loads) becomes a 409 naming the cause, never a 500.
+ */
+async function guardForeignKeys<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    const e = err as { code?: string; detail?: string; constraint?: string; constraint_name?: string };
+    if (e?.code === '23503') {
+      throw new ApiError(
+        409,
+        `The file refers to a record that does not exist (${e.detail ?? e.constraint ?? e.constraint_name ?? 'foreign key'}); nothing was written. Import again: ids that no longer exist are then reassigned`,
+        { errors: [{ field: 'area_id', message: 'refers to an update area that does not exist' }] },
+      );
+    }
+    throw err;
+  }
 }
 
 function keyField(id: string, key: string): string {

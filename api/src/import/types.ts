@@ -21,7 +21,10 @@ export interface ImportOptions {
   encoding?: TextEncoding;
   /** Keep only records whose source field equals the value, e.g. `{ 설치시군구명: '김포시' }`. */
   filter?: Record<string, string>;
-  /** Delete the collection's existing features (for update-lines: of the same facility) before loading. */
+  /**
+   * Delete the collection's existing features before loading; for update-lines only those of the layer's
+   * facility (WTL_* water …), or for a file without a layer name (our own export) of the facilities it holds.
+   */
   replace?: boolean;
   /** Load the valid records and report the rest, instead of refusing the whole file. */
   skipInvalid?: boolean;
@@ -110,6 +113,8 @@ export interface ImportReport {
   invalid: number;
   /** Existing features deleted by `replace`. */
   deleted: number;
+  /** After an update-areas import: update lines without an area that were assigned to one they lie in. */
+  linesAssigned?: number;
   /** Each bad row and field (the first 1000; `errorCount` counts all). */
   errors: FieldError[];
   errorCount: number;

@@ -72,7 +72,7 @@ const postRoute = createRoute({
   operationId: 'startImport',
   summary: 'Upload a file to import (staff)',
   description:
-    'multipart/form-data with one `file` (or the file itself as the body, streamed to disk, with `name`): a Wi-Fi standard CSV, a GeoJSON, a zipped shapefile or a .shp. With `preview=true` the file is validated and its first rows returned (nothing written); otherwise the import starts and is polled at `GET /imports/{job}`.',
+    'multipart/form-data with one `file` — or several `file` fields holding one .shp with its .shx/.dbf/.prj/.cpg — or the file itself as the body, streamed to disk, with `name` (what the web client sends for one file): a Wi-Fi standard CSV, a GeoJSON or a zipped shapefile. With `preview=true` the file is validated and its first rows returned (nothing written); otherwise the import starts and is polled at `GET /imports/{job}`.',
   tags: ['Import and export'],
   request: { query: ImportQuery },
   responses: {
@@ -115,6 +115,35 @@ const confirmRoute = createRoute({
 
 const truthy = (v: string | undefined) => v === 'true' || v === '1';
 
+const SIBLING_EXTS = ['.shx', '.dbf', '.prj', '.cpg', '.qix', '.sbn', '.sbx', '.xml'];
+
+/**
+ * The file to import among the `file` fields of one upload: the only one, or a `.shp` with its siblings
+ * (`.shx .dbf .prj .cpg`, same base name). Anything else is a 400 naming the stray file.
+ */
+function mainFile(files: File[]): File {
+  if (files.length === 1) return files[0] as File;
+  const ext = (n: string) => n.slice(n.lastIndexOf('.')).toLowerCase();
+  const base = (n: string) => n.slice(0, n.lastIndexOf('.')).toLowerCase();
+  const shps = files.filter((f) => ext(f.name) === '.shp');
+  if (shps.length !== 1) {
+    throw ApiError.badRequest(
+      'Several files are accepted only as one .shp with its .shx, .dbf, .prj and .cpg; send other files one at a time',
+      [{ field: 'file', message: `${shps.length} .shp files among ${files.length} files` }],
+    );
+  }
+  const shp = shps[0] as File;
+  for (const f of files) {
+    if (f === shp) continue;
+    if (base(f.name) !== base(shp.name) || !SIBLING_EXTS.includes(ext(f.name))) {
+      throw ApiError.badRequest(`${f.name} is not a sibling of ${shp.name} (same name, .shx .dbf .prj or .cpg)`, [
+        { field: 'file', message: `unexpected file ${f.name}` },
+      ]);
+    }
+  }
+  return shp;
+}
+
 /** The signed-in staff member allowed to edit `collection` (401 without a session, 403 for another role). */
 function staffFor(c: Context<AppEnv>, collection: string) {
   const def = getCollection(collection);
@@ -156,17 +185,25 @@ export function importsRoutes(deps: AppDeps) {
     // multipart/form-data (a browser form) is parsed in memory; any other body is the file itself,
     // named by `name`, and is streamed to disk as it arrives
     let upload: { name: string; data: Uint8Array | ReadableStream<Uint8Array> };
+    let siblings: { name: string; data: Uint8Array }[] = [];
     if ((c.req.header('Content-Type') ?? '').startsWith('multipart/form-data')) {
-      const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-      const file = body.file;
-      if (!(file instanceof File)) {
+      const body = await c.req.parseBody({ all: true }).catch(() => ({}) as Record<string, unknown>);
+      const files = (Array.isArray(body.file) ? body.file : [body.file]).filter((f): f is File => f instanceof File);
+      if (files.length === 0) {
         throw ApiError.badRequest('Send the file as multipart/form-data in a field named "file"', [
           { field: 'file', message: 'missing' },
         ]);
       }
-      if (file.size > deps.config.maxImportBytes)
-        throw new ApiError(413, `The file is ${file.size} bytes; the limit is ${deps.config.maxImportBytes}`);
-      upload = { name: file.name, data: new Uint8Array(await file.arrayBuffer()) };
+      const size = files.reduce((n, f) => n + f.size, 0);
+      if (size > deps.config.maxImportBytes)
+        throw new ApiError(413, `The upload is ${size} bytes; the limit is ${deps.config.maxImportBytes}`);
+      const main = mainFile(files);
+      upload = { name: main.name, data: new Uint8Array(await main.arrayBuffer()) };
+      siblings = await Promise.all(
+        files
+          .filter((f) => f !== main)
+          .map(async (f) => ({ name: f.name, data: new Uint8Array(await f.arrayBuffer()) })),
+      );
     } else {
       if (!q.name || !c.req.raw.body) {
         throw ApiError.badRequest(
@@ -199,6 +236,7 @@ export function importsRoutes(deps: AppDeps) {
         user: { id: user.id, username: user.username },
       },
       deps.config.maxImportBytes,
+      siblings,
     );
     if (truthy(q.preview)) return c.json(view(await jobs.preview(job.id)), 200) as never;
     jobs.start(job.id);

@@ -95,8 +95,8 @@ async function columnDefaults(trx: Kysely<Database>, table: string): Promise<Map
 /**
  * Inserts one batch as a single JSON parameter unpacked by `json_populate_record` (one bound value per
  * batch instead of one per cell: much faster on both backends); a missing value takes the column default.
- * Each update line is then assigned to the update area
- * of its facility that holds most of it (at least half; latest year first). Returns the new ids.
+ * Polygons are stored counter-clockwise. Each new update line without an area is then assigned to the
+ * update area of its facility that holds most of it (`assignLinesToAreas`). Returns the new ids.
  */
 export async function insertBatch(trx: Kysely<Database>, def: CollectionDef, rows: ImportRow[]): Promise<number[]> {
   if (rows.length === 0) return [];
@@ -115,9 +115,12 @@ export async function insertBatch(trx: Kysely<Database>, def: CollectionDef, row
     const d = defaults.get(c);
     return d ? sql`coalesce(r.${sql.ref(c)}, ${sql.raw(d)})` : sql`r.${sql.ref(c)}`;
   };
+  // polygons are stored counter-clockwise (RFC 7946 right-hand rule; shapefiles store outer rings clockwise)
   const g = points
     ? sql`ST_SetSRID(ST_MakePoint((j->>'_x')::float8, (j->>'_y')::float8), 4326)`
-    : sql`ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(j->>'_g'), 4326))`;
+    : def.geometry === 'Polygon'
+      ? sql`ST_ForcePolygonCCW(ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(j->>'_g'), 4326)))`
+      : sql`ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(j->>'_g'), 4326))`;
   const inserted = await sql<{
     id: number;
   }>`insert into ${sql.table(def.table)} (${sql.join(cols.map((c) => sql.ref(c)))}, geom)
@@ -127,17 +130,62 @@ export async function insertBatch(trx: Kysely<Database>, def: CollectionDef, row
     cross join lateral (select ${g} as geom) p
     returning id`.execute(trx);
   const ids = inserted.rows.map((r) => r.id);
-  if (def.id === 'update-lines') {
-    await sql`update update_lines l set area_id = (
+  if (def.id === 'update-lines') await assignLinesToAreas(trx, sql`l.id = any(${ids}::int[])`);
+  return ids;
+}
+
+/**
+ * Assigns the update lines that `where` picks (alias `l`) and that have no area to the update area of their
+ * facility holding most of each line (at least half of its length; on a tie the latest year, then the newest
+ * area). Used for the lines of an update-lines import and, after an update-areas import, for every line
+ * left without an area (a `--replace` of the areas empties `area_id` through the foreign key). Returns how
+ * many lines were assigned.
+ */
+export async function assignLinesToAreas(trx: Kysely<Database>, where: RawBuilder<unknown>): Promise<number> {
+  const r = await sql`with pick as (
+      select l.id, (
         select a.id from update_areas a
         where a.facility = l.facility and ST_Intersects(a.geom, l.geom)
           and ST_Length(ST_Intersection(a.geom, l.geom)::geography) >= 0.5 * ST_Length(l.geom::geography)
         order by round((ST_Length(ST_Intersection(a.geom, l.geom)::geography) / nullif(ST_Length(l.geom::geography), 0))::numeric, 2) desc,
           a.year desc, a.id desc
-        limit 1)
-      where l.id = any(${ids}::int[]) and l.area_id is null`.execute(trx);
-  }
-  return ids;
+        limit 1) as area_id
+      from update_lines l where ${where} and l.area_id is null)
+    update update_lines u set area_id = pick.area_id from pick where u.id = pick.id and pick.area_id is not null`.execute(
+    trx,
+  );
+  return Number(r.numAffectedRows ?? 0);
+}
+
+/**
+ * Before the update areas are replaced: remembers which area (by facility, name and year — ids change)
+ * each line is in, for `restoreAreaLinks` after the new areas are loaded. Lives until the transaction ends.
+ */
+export async function rememberAreaLinks(trx: Kysely<Database>): Promise<void> {
+  await sql`create temp table import_area_links on commit drop as
+    select l.id as line_id, a.facility, a.name, a.year
+    from update_lines l join update_areas a on a.id = l.area_id`.execute(trx);
+}
+
+/**
+ * After the update areas were replaced: puts each line remembered by `rememberAreaLinks` back in the new
+ * area of the same facility, name and year (the lowest id if the file repeats one). Returns how many.
+ */
+export async function restoreAreaLinks(trx: Kysely<Database>): Promise<number> {
+  const r = await sql`update update_lines l set area_id = m.area_id
+    from (
+      select k.line_id, min(n.id) as area_id from import_area_links k
+      join update_areas n on n.facility = k.facility and n.name = k.name and n.year = k.year
+      group by k.line_id
+    ) m
+    where l.id = m.line_id and l.area_id is null`.execute(trx);
+  return Number(r.numAffectedRows ?? 0);
+}
+
+/** Ids of the update areas (few): an imported line's `area_id` must name one of them. */
+export async function updateAreaIds(trx: Kysely<Database>): Promise<Set<number>> {
+  const r = await sql<{ id: number }>`select id from update_areas`.execute(trx);
+  return new Set(r.rows.map((x) => Number(x.id)));
 }
 
 /** Writes the import to the audit log (`action = 'import'`, counts and file name in `detail`). */
