@@ -1,10 +1,9 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { serve } from '@hono/node-server';
-import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { StartupError } from './errors.js';
-import { startDatabase } from './startup.js';
+import { answerClientError, httpServerOptions } from './problem.js';
 
 /**
  * postgres.js 3.4.x can throw from a timer when a connection closes under it, e.g. while PostgreSQL restarts
@@ -110,12 +109,21 @@ function whenBacklogTaken(server: Server, done: () => void): void {
 async function main(): Promise<void> {
   const started = performance.now();
   const config = loadConfig();
+  // the database is opened before the app's modules load (seconds on a busy machine), so that a start-up problem
+  // is reported as soon as it can be seen
+  const { startDatabase } = await import('./startup.js');
   const db = await startDatabase(config, (msg) => console.log(msg));
+  const { createApp } = await import('./app.js');
   const app = createApp({ db, config });
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-    const secs = ((performance.now() - started) / 1000).toFixed(1);
-    console.log(`Gimpo asset map on http://localhost:${info.port}/ (API /api, ${db.backend}) — ready in ${secs} s`);
-  });
+  const server = serve(
+    { fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: httpServerOptions },
+    (info) => {
+      const secs = ((performance.now() - started) / 1000).toFixed(1);
+      console.log(`Gimpo asset map on http://localhost:${info.port}/ (API /api, ${db.backend}) — ready in ${secs} s`);
+    },
+  );
+  // a request Node cannot parse (e.g. headers past httpServerOptions.maxHeaderSize) gets problem+json, not a bare status
+  server.on('clientError', answerClientError);
   server.on('error', async (err: NodeJS.ErrnoException) => {
     console.error(
       err.code === 'EADDRINUSE'
