@@ -126,7 +126,7 @@ describe.each(BACKENDS)('read API on %s', (backendName) => {
     const doc = await json<{
       info: { title: string };
       tags: { name: string }[];
-      paths: Record<string, { get?: { tags?: string[]; parameters?: { name: string }[] } }>;
+      paths: Record<string, { get?: { tags?: string[]; parameters?: { name: string; required?: boolean }[] } }>;
     }>('/api/openapi.json');
     expect(doc.info.title).toBeTruthy();
     for (const p of [
@@ -150,6 +150,23 @@ describe.each(BACKENDS)('read API on %s', (backendName) => {
       expect(params.includes('datetime')).toBe(Boolean(COLLECTIONS[id].datetimeColumn));
       expect(doc.paths[`/collections/${id}/items/{featureId}`]?.get).toBeTruthy();
     }
+    // numbers are documented as numbers, never nullable; nearest needs lon and lat
+    type Param = { name: string; required?: boolean; schema?: { type?: string; nullable?: boolean } };
+    const params = (path: string) =>
+      Object.fromEntries(
+        ((doc.paths[path]?.get?.parameters ?? []) as Param[]).map((p) => [
+          p.name,
+          { ...p.schema, required: p.required },
+        ]),
+      );
+    const nearest = params('/wifi/nearest');
+    for (const name of ['lon', 'lat']) expect(nearest[name], name).toMatchObject({ type: 'number', required: true });
+    expect(nearest.limit).toMatchObject({ type: 'integer', required: false });
+    const items = params('/collections/wifi/items');
+    expect(items.offset).toMatchObject({ type: 'integer', required: false });
+    expect(items.plan_year).toMatchObject({ type: 'integer', required: false });
+    for (const p of [...Object.values(nearest), ...Object.values(items), ...Object.values(params('/search'))])
+      expect(p.nullable).toBeUndefined();
   });
 
   it.skipIf(reason)(
@@ -244,6 +261,14 @@ describe.each(BACKENDS)('read API on %s', (backendName) => {
     expect(after.numberMatched).toBe(dates.filter((d) => d >= mid).length);
     expect(before.numberMatched).toBe(dates.filter((d) => d <= mid).length);
     expect(on.numberMatched).toBe(dates.filter((d) => d === mid).length);
+    // an instant selects the calendar date written in its own offset: 08:00 in Korea is still the day before in UTC
+    const korean = await json(`/api/collections/update-lines/items?datetime=${mid}T08:00:00%2B09:00&limit=10000`);
+    expect(korean.numberMatched).toBeGreaterThan(0);
+    expect(korean.features.map((f) => f.properties.surveyed_on)).toEqual(korean.features.map(() => mid));
+    const span = await json(
+      `/api/collections/update-lines/items?datetime=${mid}T00:30:00%2B09:00/${mid}T23:00:00%2B09:00&limit=10000`,
+    );
+    expect(span.numberMatched).toBe(korean.numberMatched);
     // Wi-Fi is dated by month: a day inside the month finds it
     await sql`update wifi set installed_on = '2024-03', version = version + 1 where id = 2`.execute(b.db.kysely);
     const march = await json('/api/collections/wifi/items?datetime=2024-03-15T10:00:00%2B09:00');
@@ -539,6 +564,23 @@ describe.each(BACKENDS)('read API on %s', (backendName) => {
         await problem(`${items}?limit=${limit}`, 400, 'limit');
       await problem(`${items}?offset=-1`, 400, 'offset');
       await problem(`${items}?offset=x`, 400, 'offset');
+      // an empty or non-decimal number is not 0 nor hex
+      for (const q of ['offset=', 'offset=0x10', 'offset=%20', 'limit=', 'limit=0x10', 'limit=Infinity'])
+        await problem(`${items}?${q}`, 400, q.split('=')[0]);
+      await problem(`${items}?bbox=0x10,0,20,1`, 400, 'bbox');
+      await problem(`${items}?plan_year=`, 400, 'plan_year');
+      await problem(`${items}?plan_year=0x7e8`, 400, 'plan_year');
+      // NUL and other control characters are refused naming the parameter, the database's message never shown
+      for (const [path, field] of [
+        [`${items}?emd=a%00b`, 'emd'],
+        [`${items}?ssid=%1B%5B31m`, 'ssid'],
+        ['/api/collections/admin-areas/items?name_ko=%00', 'name_ko'],
+        ['/api/search?q=a%00b', 'q'],
+        ['/api/search?q=%07', 'q'],
+      ] as const) {
+        const body = await problem(path, 400, field);
+        expect(body.detail).not.toMatch(/byte sequence|UTF8|0x00|encoding/i);
+      }
       await problem(`${items}?colour=red&size=2`, 400, 'colour');
       await problem('/api/collections/update-areas/items?datetime=2024-01-01', 400, 'datetime');
       for (const dt of ['yesterday', '2024-13-01', '2024-02-30', '2024-05-01/2024-01-01', 'a/b/c']) {
@@ -582,6 +624,12 @@ describe.each(BACKENDS)('read API on %s', (backendName) => {
         ['lon=126.7&lat=37.6&limit=0', 'limit'],
         ['lon=126.7&lat=37.6&limit=101', 'limit'],
         ['lon=126.7&lat=37.6&radius=5', 'radius'],
+        ['lon=&lat=', 'lon'],
+        ['lon=&lat=', 'lat'],
+        ['lon=0x7e&lat=37', 'lon'],
+        ['lon=126.7&lat=0b1', 'lat'],
+        ['lon=126.7&lat=37.6&limit=', 'limit'],
+        ['lon=126.7&lat=37.6&limit=0x10', 'limit'],
       ]) {
         await problem(`/api/wifi/nearest?${q}`, 400, field);
       }
@@ -590,6 +638,7 @@ describe.each(BACKENDS)('read API on %s', (backendName) => {
       await problem('/api/search?q=%20%20', 400, 'q');
       await problem(`/api/search?q=${'가'.repeat(100_000)}`, 400, 'q');
       await problem('/api/search?q=a&limit=1000', 400, 'limit');
+      await problem('/api/search?q=a&limit=', 400, 'limit');
       const injected = await json(`/api/search?q=${encodeURIComponent("x' or '1'='1")}`);
       expect(injected.features).toHaveLength(0);
       await json(`/api/search?q=${encodeURIComponent("'); delete from wifi; --")}`);

@@ -1,8 +1,9 @@
+import { z } from '@hono/zod-openapi';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../errors.js';
 import { negotiate, notModified, weakEtag } from './http.js';
 import { pageLinks } from './links.js';
-import { parseBbox, parseDatetime } from './params.js';
+import { decimalParam, parseBbox, parseDatetime, withoutControls } from './params.js';
 
 const fieldOf = (fn: () => unknown) => {
   try {
@@ -17,6 +18,7 @@ const fieldOf = (fn: () => unknown) => {
 describe('parseBbox', () => {
   it('accepts four ordered numbers in range', () => {
     expect(parseBbox('126.6, 37.6,126.7,37.7')).toEqual([126.6, 37.6, 126.7, 37.7]);
+    expect(parseBbox('+126.6,37.6e0,126.7,.377e2')).toEqual([126.6, 37.6, 126.7, 37.7]);
     expect(parseBbox(undefined)).toBeUndefined();
   });
   it.each([
@@ -29,14 +31,61 @@ describe('parseBbox', () => {
     '0,2,1,1',
     '-181,0,0,1',
     '0,0,1,91',
+    '0x10,0,20,1',
+    '1e1000,0,1,1',
+    '0b1,0,1,1',
+    ' ,0,1,1',
   ])('rejects %s naming bbox', (raw) => expect(fieldOf(() => parseBbox(raw))).toBe('bbox'));
 });
 
+describe('decimalParam and withoutControls', () => {
+  const schema = z.object({
+    offset: decimalParam((n) => n.int().min(0).default(0)),
+    lon: decimalParam((n) => n.min(-180).max(180)),
+    name: withoutControls(z.string()).optional(),
+  });
+  const issues = (q: Record<string, string>) => {
+    const r = schema.safeParse(q);
+    return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  };
+  it('reads decimal numbers and applies defaults', () => {
+    expect(schema.parse({ lon: '126.7' })).toEqual({ offset: 0, lon: 126.7 });
+    expect(schema.parse({ offset: '20', lon: '-1e1', name: 'a\tb' })).toEqual({ offset: 20, lon: -10, name: 'a\tb' });
+  });
+  it.each([
+    [{ lon: '' }, 'lon: expected a decimal number'],
+    [{ lon: '0x7e' }, 'lon: expected a decimal number'],
+    [{ lon: 'Infinity' }, 'lon: expected a decimal number'],
+    [{ lon: ' 1' }, 'lon: expected a decimal number'],
+    [{}, 'lon: required'],
+    [{ lon: '1', offset: '' }, 'offset: expected a decimal number'],
+    [{ lon: '1', offset: '0x10' }, 'offset: expected a decimal number'],
+    [{ lon: '1', name: 'a\u0000b' }, 'name: control characters (such as NUL) are not allowed'],
+    [{ lon: '1', name: '\u001b[31m' }, 'name: control characters (such as NUL) are not allowed'],
+  ])('rejects %j', (q, message) => expect(issues(q)).toEqual([message]));
+});
+
 describe('parseDatetime', () => {
-  it('reads instants as their UTC day', () => {
+  it('reads instants as the calendar date written, in their own offset', () => {
     expect(parseDatetime('2024-03-01')).toEqual({ start: '2024-03-01', end: '2024-03-01' });
-    expect(parseDatetime('2024-03-01T08:00:00+09:00')).toEqual({ start: '2024-02-29', end: '2024-02-29' });
+    // 08:00 in Korea on 1 March is 23:00 UTC on 29 February: the Korean date is the one asked for
+    expect(parseDatetime('2024-03-01T08:00:00+09:00')).toEqual({ start: '2024-03-01', end: '2024-03-01' });
+    expect(parseDatetime('2023-04-07T08:00:00+09:00')).toEqual({ start: '2023-04-07', end: '2023-04-07' });
     expect(parseDatetime('2024-03-01T23:59:59.5Z')).toEqual({ start: '2024-03-01', end: '2024-03-01' });
+    expect(parseDatetime('2024-03-01t22:00:00-05:00')).toEqual({ start: '2024-03-01', end: '2024-03-01' });
+    expect(parseDatetime('2016-12-31T23:59:60Z')).toEqual({ start: '2016-12-31', end: '2016-12-31' });
+  });
+  it('reads interval ends the same way, and orders two date-times as instants', () => {
+    expect(parseDatetime('2023-04-07T08:00:00+09:00/2023-04-08T01:00:00+09:00')).toEqual({
+      start: '2023-04-07',
+      end: '2023-04-08',
+    });
+    expect(parseDatetime('2023-04-07T00:30:00+09:00/..')).toEqual({ start: '2023-04-07' });
+    // 00:30 in Korea comes before 20:00 UTC of the day before: a valid (if empty) interval, not an inverted one
+    expect(parseDatetime('2024-03-01T00:30:00+09:00/2024-02-29T20:00:00Z')).toEqual({
+      start: '2024-03-01',
+      end: '2024-02-29',
+    });
   });
   it('reads intervals with open ends', () => {
     expect(parseDatetime('2024-01-01/2024-12-31')).toEqual({ start: '2024-01-01', end: '2024-12-31' });
@@ -50,7 +99,11 @@ describe('parseDatetime', () => {
     '2024-13-01',
     '2024-01-01T25:00:00Z',
     '2024-01-01T10:00:00',
+    '2024-01-01T10:00:00+24:00',
+    '2024-01-01T10:00:00+09:60',
+    '2024-01-01T10:60:00Z',
     '2024-05-01/2024-01-01',
+    '2024-01-01T10:00:00Z/2024-01-01T09:00:00Z',
     'a/b/c',
     '',
   ])('rejects %s naming datetime', (raw) => expect(fieldOf(() => parseDatetime(raw))).toBe('datetime'));

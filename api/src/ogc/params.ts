@@ -9,13 +9,54 @@ import { ApiError } from '../errors.js';
 /** Output formats of items: GeoJSON (`json`/`geojson`) or CSV. */
 export const FORMATS = ['json', 'geojson', 'csv'] as const;
 
+/**
+ * Decimal number syntax of a query parameter: optional sign, digits with an optional fraction, optional exponent
+ * (`12`, `-0.5`, `.5`, `1e3`). Not hex, binary or octal (`0x10`), not `Infinity`, not blank: `Number()` and
+ * `z.coerce.number()` read all of those, and `''` as 0.
+ */
+const DECIMAL_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/** The number a query parameter writes in decimal syntax, or NaN (empty, hex, `Infinity`, words…). */
+export function decimalNumber(raw: string): number {
+  return DECIMAL_RE.test(raw) ? Number(raw) : Number.NaN;
+}
+
+/**
+ * A numeric query parameter: a string in decimal syntax (see DECIMAL_RE) is read as a number, then `check`ed,
+ * e.g. `decimalParam((n) => n.int().min(1))`. An empty or non-decimal value is an error ("expected a decimal
+ * number"), never 0; a missing one is "required" unless `check` makes it optional or gives a default. The OpenAPI
+ * document shows the checked number schema (type, bounds, default), not a nullable one as `z.coerce` gives.
+ */
+export function decimalParam<T extends z.ZodType = z.ZodNumber>(check?: (n: z.ZodNumber) => T) {
+  const number = z.number({ error: (iss) => (iss.input === undefined ? 'required' : 'expected a decimal number') });
+  const checked = (check ? check(number) : number) as T;
+  return z.preprocess((v) => (typeof v === 'string' && DECIMAL_RE.test(v) ? Number(v) : v), checked);
+}
+
+/**
+ * Whether a text value holds a C0 control character other than tab, line feed and carriage return (NUL, ESC…):
+ * no name, address or search contains one, and PostgreSQL text cannot hold NUL.
+ */
+export function hasControlCharacter(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return true;
+  }
+  return false;
+}
+
+/** `schema` refusing control characters (PostgreSQL text cannot hold NUL): a 400 naming the parameter. */
+export function withoutControls(schema: z.ZodString) {
+  return schema.refine((s) => !hasControlCharacter(s), 'control characters (such as NUL) are not allowed');
+}
+
 /** Parses `bbox` (four numbers in range, west ≤ east, south ≤ north). */
 export function parseBbox(raw: string | undefined): [number, number, number, number] | undefined {
   if (raw === undefined) return undefined;
-  const parts = raw.split(',').map((s) => (s.trim() === '' ? Number.NaN : Number(s)));
+  const parts = raw.split(',').map((s) => decimalNumber(s.trim()));
   const bad = (message: string) => ApiError.badRequest(`Invalid bbox: ${message}`, [{ field: 'bbox', message }]);
   if (parts.length !== 4) throw bad(`expected 4 numbers minLon,minLat,maxLon,maxLat, got ${parts.length}`);
-  if (parts.some((n) => !Number.isFinite(n))) throw bad('every value must be a finite number');
+  if (parts.some((n) => !Number.isFinite(n))) throw bad('every value must be a finite decimal number');
   const [w, s, e, n] = parts as [number, number, number, number];
   if (w < -180 || e > 180 || s < -90 || n > 90) throw bad('longitudes must lie in −180…180 and latitudes in −90…90');
   if (w > e || s > n) throw bad('minLon must not exceed maxLon, nor minLat maxLat');
@@ -25,26 +66,32 @@ export function parseBbox(raw: string | undefined): [number, number, number, num
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATETIME_RE = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
-/** The UTC calendar date (YYYY-MM-DD) of an RFC 3339 date or date-time, or undefined when it is not one. */
-function instantDate(s: string): string | undefined {
-  const d = DATE_RE.exec(s);
-  if (d) {
-    const t = new Date(`${s}T00:00:00Z`);
-    return Number.isNaN(t.getTime()) || t.toISOString().slice(0, 10) !== s ? undefined : s;
-  }
-  const m = DATETIME_RE.exec(s);
+/**
+ * The calendar date (YYYY-MM-DD) of an RFC 3339 date or date-time as written, in the offset it gives
+ * (`2023-04-07T08:00:00+09:00` is 2023-04-07, not the UTC day 2023-04-06: the stored dates are Korean calendar
+ * dates) and, for a date-time, its instant in ms; undefined when it is not a valid one.
+ */
+function instant(s: string): { day: string; ms?: number } | undefined {
+  const m = DATE_RE.exec(s) ?? DATETIME_RE.exec(s);
   if (!m) return undefined;
   const day = `${m[1]}-${m[2]}-${m[3]}`;
   const check = new Date(`${day}T00:00:00Z`);
   if (Number.isNaN(check.getTime()) || check.toISOString().slice(0, 10) !== day) return undefined;
+  if (m[4] === undefined) return { day }; // a date alone
   if (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 60) return undefined;
-  const t = new Date(s.toUpperCase());
-  return Number.isNaN(t.getTime()) ? undefined : t.toISOString().slice(0, 10);
+  const offset = /^[+-](\d{2}):(\d{2})$/.exec(m[8] ?? '');
+  if (offset && (Number(offset[1]) > 23 || Number(offset[2]) > 59)) return undefined;
+  // a leap second (:60) counts as the last second of its minute
+  const ms = Date.parse(
+    `${day}T${m[4]}:${m[5]}:${m[6] === '60' ? '59' : m[6]}${m[7] ?? ''}${(m[8] ?? 'Z').toUpperCase()}`,
+  );
+  return { day, ms };
 }
 
 /**
  * Parses `datetime`: an RFC 3339 instant (`2024-03-01`, `2024-03-01T09:00:00Z`) or an interval
- * `start/end` with `..` (or nothing) for an open end. Dates are compared by their UTC calendar day.
+ * `start/end` with `..` (or nothing) for an open end. Each is compared by its calendar date as written (in its
+ * own offset; see instant).
  */
 export function parseDatetime(raw: string | undefined): { start?: string; end?: string } | undefined {
   if (raw === undefined) return undefined;
@@ -53,19 +100,21 @@ export function parseDatetime(raw: string | undefined): { start?: string; end?: 
   const parts = raw.split('/');
   if (parts.length > 2) throw bad('expected an instant or an interval start/end');
   if (parts.length === 1) {
-    const day = instantDate(raw);
+    const day = instant(raw)?.day;
     if (!day) throw bad(`"${raw.slice(0, 40)}" is not an RFC 3339 date or date-time`);
     return { start: day, end: day };
   }
-  const ends = parts.map((p) => {
+  const [start, end] = parts.map((p) => {
     if (p === '..' || p === '') return undefined;
-    const day = instantDate(p);
-    if (!day) throw bad(`"${p.slice(0, 40)}" is not an RFC 3339 date or date-time, nor ".."`);
-    return day;
+    const t = instant(p);
+    if (!t) throw bad(`"${p.slice(0, 40)}" is not an RFC 3339 date or date-time, nor ".."`);
+    return t;
   });
-  const [start, end] = ends;
-  if (start && end && start > end) throw bad('the interval starts after it ends');
-  return { ...(start ? { start } : {}), ...(end ? { end } : {}) };
+  // two date-times are ordered as instants (their dates as written may differ in order when the offsets differ)
+  const inverted =
+    start && end && (start.ms !== undefined && end.ms !== undefined ? start.ms > end.ms : start.day > end.day);
+  if (inverted) throw bad('the interval starts after it ends');
+  return { ...(start ? { start: start.day } : {}), ...(end ? { end: end.day } : {}) };
 }
 
 /** Zod schema of one `{property}=value` filter, typed by the property's definition. */
@@ -75,14 +124,15 @@ export function filterSchema(p: PropertyDef): z.ZodType {
   switch (p.type) {
     case 'integer':
       return described(
-        z.coerce
-          .number()
-          .int()
-          .min(p.minimum ?? -2147483648)
-          .max(p.maximum ?? 2147483647),
+        decimalParam((n) =>
+          n
+            .int()
+            .min(p.minimum ?? -2147483648)
+            .max(p.maximum ?? 2147483647),
+        ),
       );
     case 'number':
-      return described(z.coerce.number().min(-1e15).max(1e15));
+      return described(decimalParam((n) => n.min(-1e15).max(1e15)));
     case 'boolean':
       return described(z.enum(['true', 'false']));
     case 'month':
@@ -91,10 +141,12 @@ export function filterSchema(p: PropertyDef): z.ZodType {
       return described(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD'));
     default:
       return described(
-        z
-          .string()
-          .min(1)
-          .max(p.maxLength ?? 200),
+        withoutControls(
+          z
+            .string()
+            .min(1)
+            .max(p.maxLength ?? 200),
+        ),
       );
   }
 }
@@ -121,14 +173,10 @@ export function filterValues(
 /** Query schema of `GET /collections/{id}/items` for one collection. */
 export function itemsQuerySchema(def: CollectionDef) {
   const shape: Record<string, z.ZodType> = {
-    limit: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(10000)
-      .default(100)
-      .openapi({ description: 'Features per page (1–10000)' }),
-    offset: z.coerce.number().int().min(0).max(1e9).default(0).openapi({ description: 'Features to skip' }),
+    limit: decimalParam((n) => n.int().min(1).max(10000).default(100)).openapi({
+      description: 'Features per page (1–10000)',
+    }),
+    offset: decimalParam((n) => n.int().min(0).max(1e9).default(0)).openapi({ description: 'Features to skip' }),
     bbox: z
       .string()
       .max(200)

@@ -1,20 +1,17 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../context.js';
 import { searchFeatures } from '../db/queries/search.js';
-import { rejectUnknownParams } from '../ogc/params.js';
+import { decimalParam, rejectUnknownParams, withoutControls } from '../ogc/params.js';
 import { apiRouter } from '../router.js';
 
 const Query = z.object({
-  q: z
-    .string()
-    .trim()
-    .min(1, 'give 1–100 characters to search for')
-    .max(100, 'give 1–100 characters to search for')
-    .openapi({
-      description: 'Words to find in names and addresses (Korean or English, partial words match)',
-      example: '라베니체',
-    }),
-  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ description: 'Most results (1–100)' }),
+  q: withoutControls(
+    z.string().trim().min(1, 'give 1–100 characters to search for').max(100, 'give 1–100 characters to search for'),
+  ).openapi({
+    description: 'Words to find in names and addresses (Korean or English, partial words match)',
+    example: '라베니체',
+  }),
+  limit: decimalParam((n) => n.int().min(1).max(100).default(20)).openapi({ description: 'Most results (1–100)' }),
 });
 const Problem = z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string() }).passthrough();
 
@@ -32,7 +29,10 @@ const route = createRoute({
       description: 'Matching features, best first',
       content: { 'application/geo+json': { schema: z.object({ type: z.literal('FeatureCollection') }).passthrough() } },
     },
-    400: { description: 'q missing, empty or too long', content: { 'application/problem+json': { schema: Problem } } },
+    400: {
+      description: 'q missing, empty, too long or holding control characters',
+      content: { 'application/problem+json': { schema: Problem } },
+    },
   },
 });
 

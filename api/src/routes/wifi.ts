@@ -1,13 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../context.js';
 import { nearestWifi } from '../db/queries/nearest.js';
-import { rejectUnknownParams } from '../ogc/params.js';
+import { decimalParam, rejectUnknownParams } from '../ogc/params.js';
 import { apiRouter } from '../router.js';
 
 const Query = z.object({
-  lon: z.coerce.number().finite().min(-180).max(180).openapi({ description: 'Longitude (WGS84)', example: 126.7156 }),
-  lat: z.coerce.number().finite().min(-90).max(90).openapi({ description: 'Latitude (WGS84)', example: 37.6153 }),
-  limit: z.coerce.number().int().min(1).max(100).default(5).openapi({ description: 'How many sites (1–100)' }),
+  lon: decimalParam((n) => n.min(-180).max(180)).openapi({ description: 'Longitude (WGS84)', example: 126.7156 }),
+  lat: decimalParam((n) => n.min(-90).max(90)).openapi({ description: 'Latitude (WGS84)', example: 37.6153 }),
+  limit: decimalParam((n) => n.int().min(1).max(100).default(5)).openapi({ description: 'How many sites (1–100)' }),
 });
 const Problem = z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string() }).passthrough();
 
@@ -16,7 +16,8 @@ const route = createRoute({
   path: '/wifi/nearest',
   operationId: 'nearestWifi',
   summary: 'Public Wi-Fi sites nearest to a point',
-  description: 'KNN over the spatial index; `properties.distance_m` is the distance on the WGS84 ellipsoid, ascending.',
+  description:
+    'Exact nearest sites by the distance on the WGS84 ellipsoid (`properties.distance_m`, ascending), found through the spatial index.',
   tags: ['City'],
   request: { query: Query },
   responses: {
