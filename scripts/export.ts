@@ -1,11 +1,14 @@
 /**
  * `npm run export -- <collection> [--format geojson|csv|shp] [--srid 4326|5186] [--encoding cp949|utf-8]
  * [--bbox w,s,e,n] [--datetime a/b] [--PROPERTY VALUE …] [--out FILE]`: writes a collection, or the
- * selection the items filters pick, to a file the importer reads back unchanged.
+ * selection the items filters pick, to a file the importer reads back unchanged. Exit code 0 written (with
+ * any warning — text cut to the shapefile's 254 bytes, a UTF-8 fallback — on stderr), 1 refused (e.g.
+ * --encoding cp949 for values CP949 cannot hold, each named), 2 usage.
  */
 import fs from 'node:fs';
 import { COLLECTION_IDS, type CollectionId, getCollection } from '../api/src/collections.js';
 import { loadConfig } from '../api/src/config.js';
+import { ApiError } from '../api/src/errors.js';
 import { EXPORT_FORMATS, type ExportOptions, exportCollection } from '../api/src/export/index.js';
 import { parseEncoding } from '../api/src/import/encoding.js';
 import { parseBbox, parseDatetime, queryables } from '../api/src/ogc/params.js';
@@ -67,10 +70,21 @@ async function main(): Promise<number> {
   try {
     const def = getCollection(args.collection);
     if (!def) return 2;
-    const file = await exportCollection(db.kysely, def, args.options);
+    let file: Awaited<ReturnType<typeof exportCollection>>;
+    try {
+      file = await exportCollection(db.kysely, def, args.options);
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      console.error(`refused: ${err.message}`);
+      for (const e of err.errors ?? []) console.error(`  ${e.row ? `row ${e.row}: ` : ''}${e.field}: ${e.message}`);
+      return 1;
+    }
     const out = args.out ?? file.fileName;
     fs.writeFileSync(out, file.body);
-    console.error(`wrote ${file.count} features to ${out} (${file.body.length.toLocaleString('en')} bytes)`);
+    console.error(
+      `wrote ${file.count} features to ${out} (${file.body.length.toLocaleString('en')} bytes${file.encoding ? `, ${file.encoding}` : ''})`,
+    );
+    for (const w of file.warnings) console.error(`warning: ${w}`);
     return 0;
   } finally {
     await db.close();

@@ -5,9 +5,10 @@ import { unzipSync } from 'fflate';
 import iconv from 'iconv-lite';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CollectionId } from '../../api/src/collections.js';
 import { sridFromPrj } from '../../api/src/import/crs.js';
 import { runImport } from '../../api/src/import/run.js';
-import { WIFI_CURRENT_COLUMNS } from '../../api/src/import/wifi-standard.js';
+import { WIFI_CURRENT_COLUMNS, WIFI_EXTRA_COLUMNS } from '../../api/src/import/wifi-standard.js';
 import { BACKENDS, openBackend, skipReason, type TestBackend } from '../support/backends.js';
 
 /** The shared fixtures, read in place (never copied into the repository). */
@@ -64,7 +65,7 @@ describe.each(BACKENDS)('export on %s', (backendName) => {
     expect(res.headers.get('content-type')).toContain('text/csv');
     expect(res.headers.get('content-disposition')).toContain('wifi.csv');
     const text = iconv.decode(Buffer.from(bytes), 'cp949');
-    expect(text.split('\n')[0]?.trim()).toBe(WIFI_CURRENT_COLUMNS.join(','));
+    expect(text.split('\n')[0]?.trim()).toBe([...WIFI_CURRENT_COLUMNS, ...WIFI_EXTRA_COLUMNS].join(','));
     expect(text).toContain('김포시청');
     const r = await runImport(b.db.kysely, { collection: 'wifi', file: save('wifi.csv', bytes), replace: true });
     expect(r).toMatchObject({ status: 'loaded', encoding: 'cp949', inserted: 13, deleted: 13 });
@@ -180,6 +181,172 @@ describe.each(BACKENDS)('export on %s', (backendName) => {
       const bad = await b.request('/api/collections/wifi/export?format=kml');
       expect(bad.status).toBe(400);
       expect((await bad.json()).errors[0].field).toBe('format');
+    },
+  );
+});
+
+/** A table's rows as stored, without ids and bookkeeping, with the geometry's coordinates (rings CCW). */
+interface Whole {
+  row: Record<string, unknown>;
+  coords: number[];
+}
+
+/**
+ * Asserts two snapshots hold the same rows: every column equal, except `length_m` (computed from the
+ * geometry: within 5 cm) and the `cut` columns (a shapefile's 254-byte text: the prefix of the original);
+ * coordinates within 1e-7 degrees (about 1 cm: 7 decimals, or EPSG:5186 and back).
+ */
+function expectSameRows(after: Whole[], before: Whole[], cut: Set<string> = new Set()): void {
+  expect(after).toHaveLength(before.length);
+  const sortKey = (w: Whole) =>
+    JSON.stringify(Object.entries(w.row).filter(([k]) => k !== 'length_m' && !cut.has(k))) +
+    w.coords.map((c) => c.toFixed(5)).join(',');
+  const a = [...after].sort((x, y) => sortKey(x).localeCompare(sortKey(y)));
+  const b = [...before].sort((x, y) => sortKey(x).localeCompare(sortKey(y)));
+  for (const [i, w] of a.entries()) {
+    const o = b[i] as Whole;
+    const plain = (r: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'length_m' && !cut.has(k)));
+    expect(plain(w.row)).toEqual(plain(o.row));
+    if ('length_m' in o.row) expect(Math.abs(Number(w.row.length_m) - Number(o.row.length_m))).toBeLessThan(0.05);
+    for (const k of cut) {
+      const was = String(o.row[k] ?? '');
+      const now = String(w.row[k] ?? '');
+      expect(was.startsWith(now), `${k}: "${now.slice(0, 40)}…" is not a prefix of "${was.slice(0, 40)}…"`).toBe(true);
+    }
+    expect(w.coords).toHaveLength(o.coords.length);
+    for (const [k, v] of w.coords.entries()) expect(Math.abs(v - (o.coords[k] as number))).toBeLessThan(1e-7);
+  }
+}
+
+describe.each(BACKENDS)('export → import round trips on %s', (backendName) => {
+  const reason = skipReason(backendName);
+  let b: TestBackend;
+  let tmp: string;
+  const whole = async (table: string): Promise<Whole[]> => {
+    const r = await sql<{ row: Record<string, unknown>; g: string }>`
+      select to_jsonb(t) - array['id', 'key', 'version', 'created_at', 'updated_at', 'geom', 'geom_3857'] as row,
+        ST_AsGeoJSON(ST_ForcePolygonCCW(geom), 9) as g
+      from ${sql.table(table)} t`.execute(b.db.kysely);
+    return r.rows.map((x) => ({ row: x.row, coords: (JSON.parse(x.g).coordinates as unknown[]).flat(3) as number[] }));
+  };
+  /** Downloads `/api/collections/{id}/export?{query}` and imports it back with --replace. */
+  const roundTrip = async (id: CollectionId, query: string, name: string) => {
+    const res = await b.request(`/api/collections/${id}/export?${query}`);
+    const body = new Uint8Array(await res.arrayBuffer());
+    expect(res.status, new TextDecoder().decode(body.slice(0, 300))).toBe(200);
+    const file = path.join(tmp, name);
+    fs.writeFileSync(file, body);
+    const report = await runImport(b.db.kysely, { collection: id, file, replace: true });
+    expect(report, JSON.stringify(report.errors.slice(0, 3))).toMatchObject({ status: 'loaded', invalid: 0 });
+    return { res, body, report };
+  };
+
+  beforeAll(async () => {
+    if (reason) return;
+    b = await openBackend(backendName);
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gimpo-roundtrip-'));
+  });
+  afterAll(async () => {
+    await b?.close();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it.skipIf(reason)(
+    'the Wi-Fi standard CSV (UTF-8 and CP949) restores whole rows: the project columns follow the standard ones',
+    async () => {
+      const before = await whole('wifi');
+      expect(before.length).toBeGreaterThan(10);
+      // the seeded sites carry plan_year, emd, notes, the demo flag and long sources: all must come back
+      expect(before.some((w) => w.row.plan_year !== null && w.row.demo === false)).toBe(true);
+      const utf8 = await roundTrip('wifi', 'format=csv', 'wifi-utf8.csv');
+      expect(utf8.report).toMatchObject({ encoding: 'utf-8', inserted: before.length, deleted: before.length });
+      const lines = new TextDecoder()
+        .decode(utf8.body)
+        .replace(/^\uFEFF/, '')
+        .split('\n');
+      expect(lines[0]?.trim()).toBe([...WIFI_CURRENT_COLUMNS, ...WIFI_EXTRA_COLUMNS].join(','));
+      // 개방자치단체코드 is Gimpo's, and a 지번 address goes to 소재지지번주소
+      const daemyeong = lines.find((l) => l.includes('대명항')) ?? '';
+      expect(daemyeong.startsWith('4150000,')).toBe(true);
+      expect(daemyeong).toContain(',,경기도 김포시 대곶면 대명리 561,');
+      expectSameRows(await whole('wifi'), before);
+      const cp949 = await roundTrip('wifi', 'format=csv&encoding=cp949', 'wifi-cp949.csv');
+      expect(cp949.report).toMatchObject({ encoding: 'cp949', inserted: before.length });
+      expectSameRows(await whole('wifi'), before);
+    },
+  );
+
+  it.skipIf(reason)('update-lines as CSV restore whole rows (no bogus attrs.geometry)', async () => {
+    const before = await whole('update_lines');
+    expect(before.length).toBeGreaterThan(500);
+    const r = await roundTrip('update-lines', 'format=csv', 'lines.csv');
+    expect(r.report).toMatchObject({ inserted: before.length, deleted: before.length });
+    const after = await whole('update_lines');
+    expect(after.filter((w) => JSON.stringify(w.row.attrs ?? {}).includes('geometry'))).toEqual([]);
+    expectSameRows(after, before);
+  });
+
+  for (const id of ['sculptures', 'signage', 'update-areas'] as const) {
+    const table = id.replace('-', '_');
+    it.skipIf(reason)(`${id}: GeoJSON, CSV, EPSG:5186 GeoJSON and a 5186 shapefile import back unchanged`, async () => {
+      const before = await whole(table);
+      expect(before.length).toBeGreaterThan(3);
+      for (const [query, name] of [
+        ['format=geojson', `${id}.geojson`],
+        ['format=csv', `${id}.csv`],
+        ['format=geojson&srid=5186', `${id}_5186.geojson`],
+      ] as const) {
+        const r = await roundTrip(id, query, name);
+        expect(r.report.srid).toBe(query.includes('5186') ? 5186 : 4326);
+        expectSameRows(await whole(table), before);
+      }
+      // a shapefile: the warning names the columns cut at 254 bytes (the long seeded sources and notes)
+      const shp = await roundTrip(id, 'format=shp&srid=5186', `${id}.zip`);
+      expect(shp.report).toMatchObject({ srid: 5186, inserted: before.length });
+      const warning = shp.res.headers.get('warning') ?? '';
+      expect(warning).toMatch(/^299 gimpo-map ".*at most 254 bytes: \d+ value\(s\) were cut \(([a-z_, ]+)\)/);
+      const cut = new Set((/were cut \(([^)]*)\)/.exec(warning)?.[1] ?? '').split(', '));
+      expect(cut.has('source')).toBe(true);
+      expectSameRows(await whole(table), before, cut);
+    });
+  }
+
+  it.skipIf(reason)(
+    'never turns a character into "?": explicit CP949 is refused naming field and row; the shapefile default falls back to UTF-8',
+    async () => {
+      // the seeded update lines' sources hold "—" (U+2014), which CP949 has no code for
+      const [first] = (
+        await sql<{ id: number; source: string }>`select id, source from update_lines order by id limit 1`.execute(
+          b.db.kysely,
+        )
+      ).rows;
+      expect(first?.source).toContain('—');
+      for (const format of ['csv', 'shp']) {
+        const res = await b.request(`/api/collections/update-lines/export?format=${format}&encoding=cp949`);
+        expect(res.status).toBe(400);
+        const problem = await res.json();
+        expect(problem.detail).toMatch(/CP949 cannot hold \d+ value\(s\).*"—" \(U\+2014\).*encoding=utf-8/);
+        expect(problem.errors[0]).toMatchObject({
+          field: 'source',
+          row: format === 'csv' ? 2 : 1,
+          message: `feature ${first?.id}: "—" (U+2014) has no CP949 code`,
+        });
+      }
+      // no encoding asked: CP949 when it can hold everything (admin areas), else UTF-8 with a warning
+      const admin = await b.request('/api/collections/admin-areas/export?format=shp');
+      expect(admin.headers.get('x-export-encoding')).toBe('cp949');
+      expect(admin.headers.get('warning')).toBeNull();
+      const r = await roundTrip('update-lines', 'format=shp&facility=water', 'water.zip');
+      expect(r.res.headers.get('x-export-encoding')).toBe('utf-8');
+      expect(r.res.headers.get('warning')).toMatch(/written as UTF-8 .*instead of the default CP949.*\(U\+2014\)/);
+      expect(new TextDecoder().decode(unzipSync(r.body)['WTL_PIPE_LM.cpg'])).toBe('UTF-8');
+      expect(r.report.encoding).toBe('utf-8');
+      const back = await sql<{ n: number }>`
+        select count(*)::int as n from update_lines where facility = 'water' and source like '%—%'`.execute(
+        b.db.kysely,
+      );
+      expect(back.rows[0]?.n).toBe(r.report.inserted);
     },
   );
 });

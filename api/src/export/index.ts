@@ -10,12 +10,13 @@ import type { Kysely } from 'kysely';
 import { allProperties, type CollectionDef } from '../collections.js';
 import { type ItemsQuery, listFeatures, type StoredFeatureWithText } from '../db/queries/features.js';
 import type { Database } from '../db/schema.js';
+import { ApiError } from '../errors.js';
 import { mapGeometry, prjFor, transformer } from '../import/crs.js';
-import { encode } from '../import/encoding.js';
+import { decode, encode } from '../import/encoding.js';
 import { layerNameFor } from '../import/layers.js';
 import type { TextEncoding } from '../import/types.js';
-import { WIFI_CURRENT_COLUMNS, wifiStandardRow } from '../import/wifi-standard.js';
-import { inferFields, shapefileZip } from './shp-writer.js';
+import { WIFI_CURRENT_COLUMNS, WIFI_EXTRA_COLUMNS, wifiStandardRow } from '../import/wifi-standard.js';
+import { DBF_MAX_TEXT_BYTES, inferFields, type OverlongText, shapefileZip } from './shp-writer.js';
 
 /** Export formats. */
 export const EXPORT_FORMATS = ['geojson', 'csv', 'shp'] as const;
@@ -38,6 +39,61 @@ export interface ExportFile {
   contentType: string;
   fileName: string;
   count: number;
+  /** Text encoding of a CSV or DBF (may differ from the default: see `exportCollection`). */
+  encoding?: TextEncoding;
+  /** What the file does not hold exactly (text cut to the DBF limit, an encoding fallback), for a person. */
+  warnings: string[];
+}
+
+/** The first character of `text` that CP949 cannot hold, or undefined when all of it can be written. */
+export function unencodableInCp949(text: string): string | undefined {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII is always encodable
+  if (/^[\x00-\x7f]*$/.test(text)) return undefined;
+  for (const ch of text) {
+    if (ch.charCodeAt(0) < 0x80) continue;
+    if (decode(encode(ch, 'cp949'), 'cp949') !== ch) return ch;
+  }
+  return undefined;
+}
+
+const codePoint = (ch: string) => `U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+
+/** One value CP949 cannot hold: where it is and which character. */
+interface Unencodable {
+  field: string;
+  /** Row of the file a person would look for (CSV line with the header as 1, DBF record from 1). */
+  row: number;
+  id: unknown;
+  ch: string;
+}
+
+/** Every value of `cells` (field → value, per row) CP949 cannot hold. */
+function findUnencodable(rows: { row: number; id: unknown; cells: [string, unknown][] }[]): Unencodable[] {
+  const out: Unencodable[] = [];
+  for (const r of rows) {
+    for (const [field, v] of r.cells) {
+      if (v === undefined || v === null || typeof v === 'number' || typeof v === 'boolean') continue;
+      const ch = unencodableInCp949(typeof v === 'string' ? v : JSON.stringify(v));
+      if (ch) out.push({ field, row: r.row, id: r.id, ch });
+    }
+  }
+  return out;
+}
+
+const describeBad = (u: Unencodable) =>
+  `${u.field} of feature ${String(u.id)} (row ${u.row}) contains "${u.ch}" (${codePoint(u.ch)})`;
+
+/** The 400 for an explicit CP949 export that would lose characters: each value named by field and row. */
+function cp949Refusal(bad: Unencodable[]): ApiError {
+  const shown = bad.slice(0, 100);
+  return ApiError.badRequest(
+    `CP949 cannot hold ${bad.length} value(s) of this export, e.g. ${describeBad(bad[0] as Unencodable)}; nothing was written rather than turn them into "?". Export with encoding=utf-8, or change those values`,
+    shown.map((u) => ({
+      field: u.field,
+      row: u.row,
+      message: `feature ${String(u.id)}: "${u.ch}" (${codePoint(u.ch)}) has no CP949 code`,
+    })),
+  );
 }
 
 const PAGE = 1000;
@@ -62,7 +118,12 @@ function exportedProps(def: CollectionDef): string[] {
     .map((p) => p.name);
 }
 
-/** Writes the export of one collection. */
+/**
+ * Writes the export of one collection. Nothing is lost silently: an explicit CP949 export that holds a
+ * character CP949 has no code for (—, é, ₩ …) is refused with a 400 naming each field and row; a shapefile
+ * whose encoding was not chosen (CP949 by default) is then written as UTF-8 — declared in its .cpg — with a
+ * warning; text longer than a DBF column (254 bytes) is cut in a shapefile, with a warning naming it.
+ */
 export async function exportCollection(
   db: Kysely<Database>,
   def: CollectionDef,
@@ -96,14 +157,16 @@ export async function exportCollection(
       contentType: 'application/geo+json',
       fileName: `${def.id}${suffix}.geojson`,
       count: all.length,
+      warnings: [],
     };
   }
-  const encoding = o.encoding ?? (o.format === 'csv' ? 'utf-8' : 'cp949');
+  let encoding = o.encoding ?? (o.format === 'csv' ? 'utf-8' : 'cp949');
+  const warnings: string[] = [];
   if (o.format === 'csv') {
     let rows: string[][];
     if (def.id === 'wifi') {
       rows = [
-        [...WIFI_CURRENT_COLUMNS],
+        [...WIFI_CURRENT_COLUMNS, ...WIFI_EXTRA_COLUMNS],
         ...all.map((f) => {
           const [lon, lat] = (f.geometry as { coordinates: number[] }).coordinates as [number, number];
           return wifiStandardRow(f.properties ?? {}, lon, lat);
@@ -115,6 +178,17 @@ export async function exportCollection(
         ...all.map((f) => [...props.map((p) => csvCell(f.properties?.[p])), JSON.stringify(f.geometry)]),
       ];
     }
+    if (encoding === 'cp949') {
+      const header = rows[0] as string[];
+      const bad = findUnencodable(
+        rows.slice(1).map((r, i) => ({
+          row: i + 2,
+          id: all[i]?.id,
+          cells: r.map((v, k) => [header[k] as string, v] as [string, unknown]),
+        })),
+      );
+      if (bad.length) throw cp949Refusal(bad);
+    }
     const text = stringify(rows);
     const body =
       encoding === 'utf-8'
@@ -125,6 +199,8 @@ export async function exportCollection(
       contentType: `text/csv; charset=${encoding === 'utf-8' ? 'utf-8' : 'cp949'}`,
       fileName: `${def.id}.csv`,
       count: all.length,
+      encoding,
+      warnings,
     };
   }
   // shapefile: DBF names are at most 10 characters; update-lines' original attributes become their own columns
@@ -152,9 +228,48 @@ export async function exportCollection(
       .filter((p) => p.type === 'date')
       .map((p) => p.name.slice(0, 10)),
   );
-  const fields = inferFields(names, rows, encoding, dates);
+  if (encoding === 'cp949') {
+    const bad = findUnencodable(
+      rows.map((r, i) => ({ row: i + 1, id: all[i]?.id, cells: Object.entries(r) as [string, unknown][] })),
+    );
+    if (bad.length && o.encoding) throw cp949Refusal(bad);
+    if (bad.length) {
+      encoding = 'utf-8';
+      warnings.push(
+        `written as UTF-8 (the .cpg says so) instead of the default CP949, which cannot hold ${bad.length} value(s), e.g. ${describeBad(bad[0] as Unencodable)}; tools that ignore the .cpg may show Korean text garbled`,
+      );
+    }
+  }
+  const overlong: OverlongText[] = [];
+  const fields = inferFields(names, rows, encoding, dates, overlong);
+  if (overlong.length) {
+    const first = overlong[0] as OverlongText;
+    const fieldsCut = [...new Set(overlong.map((x) => x.field))];
+    warnings.push(
+      `a shapefile (DBF) text column holds at most ${DBF_MAX_TEXT_BYTES} bytes: ${overlong.length} value(s) were cut (${fieldsCut.join(', ')}), e.g. ${first.field} of feature ${String(all[first.index]?.id)} (row ${first.index + 1}, ${first.bytes} bytes); export as GeoJSON or CSV to keep them whole`,
+    );
+  }
   const body = shapefileZip(layer, all, fields, rows, encoding, prjFor(srid));
-  return { body, contentType: 'application/zip', fileName: `${layer}${suffix}.zip`, count: all.length };
+  return {
+    body,
+    contentType: 'application/zip',
+    fileName: `${layer}${suffix}.zip`,
+    count: all.length,
+    encoding,
+    warnings,
+  };
+}
+
+/** A warning as an HTTP `Warning` header value (RFC 7234 code 299; non-ASCII written as \uXXXX). */
+export function warningHeader(warnings: string[]): string {
+  return warnings
+    .map(
+      (w) =>
+        `299 gimpo-map "${w
+          .replace(/["\\]/g, "'")
+          .replace(/[^\x20-\x7e]/gu, (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`)}"`,
+    )
+    .join(', ');
 }
 
 function pick(p: Record<string, unknown>, names: string[]): Record<string, unknown> {

@@ -2,7 +2,7 @@ import * as shapefile from 'shapefile';
 import { describe, expect, it } from 'vitest';
 import { COLLECTIONS } from '../collections.js';
 import { validateValues } from '../import/validate.js';
-import { inferFields, writeDbf, writeShp } from './shp-writer.js';
+import { inferFields, type OverlongText, writeDbf, writeShp } from './shp-writer.js';
 
 describe('shapefile writer', () => {
   it('writes polylines and a CP949 DBF the shapefile reader decodes back', async () => {
@@ -76,5 +76,24 @@ describe('shapefile writer', () => {
     const { shp } = writeShp([{ type: 'Polygon', coordinates: [ccw] }]);
     const fc = await shapefile.read(shp);
     expect(fc.features[0]?.geometry.type).toBe('Polygon');
+  });
+
+  it('lists every text longer than a DBF column holds (254 bytes), which the file then holds cut', async () => {
+    const long = '가'.repeat(100); // 300 bytes in UTF-8, 200 in CP949
+    const rows = [{ note: 'short' }, { note: long }, { note: `${long}${long}` }];
+    const overlong: OverlongText[] = [];
+    const [field] = inferFields(['note'], rows, 'utf-8', new Set(), overlong);
+    expect(field).toMatchObject({ type: 'C', length: 254 });
+    expect(overlong).toEqual([
+      { field: 'note', index: 1, bytes: 300 },
+      { field: 'note', index: 2, bytes: 600 },
+    ]);
+    const cp: OverlongText[] = [];
+    inferFields(['note'], rows, 'cp949', new Set(), cp);
+    expect(cp).toEqual([{ field: 'note', index: 2, bytes: 400 }]);
+    const fc = await shapefile.read(writeShp([null, null, null]).shp, writeDbf([field as never], rows, 'utf-8'), {
+      encoding: 'utf-8',
+    });
+    expect(String(fc.features[1]?.properties?.note)).toBe('가'.repeat(84)); // 252 bytes: whole characters only
   });
 });

@@ -183,12 +183,28 @@ function truncateText(s: string, max: number, encoding: TextEncoding): Uint8Arra
   return b;
 }
 
-/** Chooses DBF columns for the records' values: numbers → N, booleans → L, dates → D, the rest → C. */
+/** A DBF text cap: the longest a C column can be. */
+export const DBF_MAX_TEXT_BYTES = 254;
+
+/** A text value longer than a DBF column can hold: it is cut to `DBF_MAX_TEXT_BYTES` in the file. */
+export interface OverlongText {
+  field: string;
+  /** Index of the record in `rows`. */
+  index: number;
+  /** Its length in bytes in the file's encoding. */
+  bytes: number;
+}
+
+/**
+ * Chooses DBF columns for the records' values: numbers → N, booleans → L, dates → D, the rest → C (at most
+ * 254 bytes; every longer value is listed in `overlong` when given, since the file will hold it cut).
+ */
 export function inferFields(
   names: string[],
   rows: Record<string, unknown>[],
   encoding: TextEncoding,
   dates: Set<string>,
+  overlong?: OverlongText[],
 ): DbfField[] {
   return names.map((name) => {
     const vals = rows.map((r) => r[name]).filter((v) => v !== undefined && v !== null && v !== '');
@@ -201,8 +217,15 @@ export function inferFields(
       const width = Math.max(...vals.map((v) => (v as number).toFixed(decimals).length));
       return { name, type: 'N', length: Math.min(19, Math.max(width, 1)), decimals };
     }
-    const len = Math.max(1, ...vals.map((v) => encode(typeof v === 'string' ? v : JSON.stringify(v), encoding).length));
-    return { name, type: 'C', length: Math.min(254, len), decimals: 0 };
+    let len = 1;
+    rows.forEach((r, index) => {
+      const v = r[name];
+      if (v === undefined || v === null || v === '') return;
+      const bytes = encode(typeof v === 'string' ? v : JSON.stringify(v), encoding).length;
+      if (bytes > len) len = bytes;
+      if (bytes > DBF_MAX_TEXT_BYTES) overlong?.push({ field: name, index, bytes });
+    });
+    return { name, type: 'C', length: Math.min(DBF_MAX_TEXT_BYTES, len), decimals: 0 };
   });
 }
 

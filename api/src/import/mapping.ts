@@ -9,7 +9,13 @@ import { allProperties, type CollectionDef } from '../collections.js';
 import { ApiError, type FieldError } from '../errors.js';
 import { type LayerTarget, layerTarget } from './layers.js';
 import type { ImportSource, SourceRecord } from './types.js';
-import { isWifiStandardHeader, mapWifiRow, missingWifiColumns, wifiHeaderNames } from './wifi-standard.js';
+import {
+  isWifiStandardHeader,
+  mapWifiRow,
+  missingWifiColumns,
+  WIFI_EXTRA_COLUMNS,
+  wifiHeaderNames,
+} from './wifi-standard.js';
 
 /** A record mapped to (untyped) column values, its native geometry and its stable key. */
 export interface RawMapped {
@@ -42,7 +48,7 @@ const ALIASES: Record<string, Record<string, string[]>> = {
 };
 
 /** Fields never kept as original attributes: our own bookkeeping when re-importing an export. */
-const SKIP_ATTRS = new Set(['id', 'updated_at', 'length_m', 'key', 'version', 'created_at']);
+const SKIP_ATTRS = new Set(['id', 'updated_at', 'length_m', 'key', 'version', 'created_at', 'geometry']);
 
 const present = (v: unknown) =>
   v !== undefined &&
@@ -90,7 +96,9 @@ export function mapperFor(def: CollectionDef, source: ImportSource, fileName: st
       label: (p) => headers[p] ?? p,
       map(rec) {
         const r = mapWifiRow(rec.raw, headers);
-        r.values.source = `${fileName} (전국무료와이파이표준데이터)`;
+        // the project's own columns an export appends after the standard ones (see WIFI_EXTRA_COLUMNS)
+        for (const p of WIFI_EXTRA_COLUMNS) if (present(rec.raw[p])) r.values[p] = rec.raw[p];
+        if (!present(r.values.source)) r.values.source = `${fileName} (전국무료와이파이표준데이터)`;
         return { values: r.values, geometry: r.geometry, key: keyFor(def, r.values, r.geometry), errors: r.errors };
       },
     };

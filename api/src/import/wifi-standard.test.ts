@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectEncoding, encode, parseEncoding } from './encoding.js';
-import { mapWifiRow, parseInstallMonth, wifiHeaderNames } from './wifi-standard.js';
+import { isJibunAddress, mapWifiRow, parseInstallMonth, wifiHeaderNames } from './wifi-standard.js';
 
 describe('parseInstallMonth', () => {
   it.each([
@@ -44,5 +44,16 @@ describe('encodings', () => {
     expect(parseEncoding('EUC-KR')).toBe('cp949');
     expect(parseEncoding('UTF-8\n')).toBe('utf-8');
     expect(parseEncoding('LATIN1')).toBeUndefined();
+  });
+});
+
+describe('isJibunAddress', () => {
+  it('tells a 지번 address from a 도로명 one', () => {
+    expect(isJibunAddress('경기도 김포시 사우동 248')).toBe(true);
+    expect(isJibunAddress('경기도 김포시 대곶면 대명리 561')).toBe(true);
+    expect(isJibunAddress('경기도 김포시 월곶면 고막리 산 12-3')).toBe(true);
+    expect(isJibunAddress('경기도 김포시 사우중로 1')).toBe(false);
+    expect(isJibunAddress('경기도 김포시 김포한강9로115번길 25')).toBe(false);
+    expect(isJibunAddress('경기도 김포시 운양동')).toBe(false);
   });
 });

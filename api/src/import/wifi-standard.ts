@@ -7,7 +7,7 @@ import type { Point } from 'geojson';
 import type { FieldError } from '../errors.js';
 import { inCity } from './crs.js';
 
-/** Header names of the current standard file, in order; the export writes exactly these. */
+/** Header names of the current standard file, in order; the export writes these, then `WIFI_EXTRA_COLUMNS`. */
 export const WIFI_CURRENT_COLUMNS = [
   '개방자치단체코드',
   '관리번호',
@@ -185,11 +185,33 @@ export function mapWifiRow(
   return { values, geometry, errors };
 }
 
-/** One wifi feature's properties and point as a row of the current standard file. */
+/**
+ * The project's own wifi properties that the standard has no column for, written by the export after the
+ * standard columns under these names (the importer matches columns by header name, so a re-import
+ * restores them and tools that read the standard columns ignore them).
+ */
+export const WIFI_EXTRA_COLUMNS = ['plan_year', 'emd', 'verified', 'demo', 'note', 'source'] as const;
+
+/** 개방자치단체코드 (LOCALDATA code of the local government that publishes the file) of 김포시. */
+export const GIMPO_LOCALDATA_CODE = '4150000';
+
+/** Whether an address is a 지번 (parcel) address — `… 사우동 248`, `… 대명리 산 12-3` — rather than a 도로명 one. */
+export function isJibunAddress(address: string): boolean {
+  const s = address.trim();
+  return !/(로|길)\s*\d/.test(s) && /[동리가]\s*(산\s*)?\d+(-\d+)?(번지)?$/.test(s);
+}
+
+/**
+ * One wifi feature's properties and point as a row of the current standard file followed by
+ * `WIFI_EXTRA_COLUMNS`. The address goes to 소재지지번주소 when it is a 지번 address (the importer takes
+ * 도로명 first, else 지번, into the one `address` column), else to 소재지도로명주소.
+ */
 export function wifiStandardRow(props: Record<string, unknown>, lon: number, lat: number): string[] {
   const s = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+  const address = s(props.address);
+  const jibun = address !== '' && isJibunAddress(address);
   const byColumn: Record<(typeof WIFI_CURRENT_COLUMNS)[number], string> = {
-    개방자치단체코드: '',
+    개방자치단체코드: GIMPO_LOCALDATA_CODE,
     관리번호: s(props.mgmt_no),
     설치장소명: s(props.name),
     설치장소상세: s(props.detail),
@@ -199,13 +221,13 @@ export function wifiStandardRow(props: Record<string, unknown>, lon: number, lat
     서비스제공사명: s(props.provider),
     와이파이SSID: s(props.ssid),
     설치연월: s(props.installed_on),
-    소재지도로명주소: s(props.address),
-    소재지지번주소: '',
+    소재지도로명주소: jibun ? '' : address,
+    소재지지번주소: jibun ? address : '',
     관리기관명: s(props.manager),
     관리기관전화번호: s(props.phone),
     WGS84위도: lat.toFixed(7),
     WGS84경도: lon.toFixed(7),
     데이터기준일자: s(props.data_date),
   };
-  return WIFI_CURRENT_COLUMNS.map((c) => byColumn[c]);
+  return [...WIFI_CURRENT_COLUMNS.map((c) => byColumn[c]), ...WIFI_EXTRA_COLUMNS.map((c) => s(props[c]))];
 }

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { COLLECTIONS, type CollectionDef } from '../collections.js';
 import type { AppDeps } from '../context.js';
-import { EXPORT_FORMATS, exportCollection } from '../export/index.js';
+import { EXPORT_FORMATS, exportCollection, warningHeader } from '../export/index.js';
 import { filterValues, itemsQuerySchema, parseBbox, parseDatetime, rejectUnknownParams } from '../ogc/params.js';
 import { apiRouter } from '../router.js';
 
@@ -20,7 +20,8 @@ function exportQuery(def: CollectionDef) {
         .default('4326')
         .openapi({ description: 'Coordinate system of the file: 4326 (WGS84) or 5186 (Korea 2000 Central Belt 2010)' }),
       encoding: z.enum(['cp949', 'utf-8']).optional().openapi({
-        description: 'Text encoding of CSV and DBF (default UTF-8 with BOM for CSV, CP949 for shapefiles)',
+        description:
+          'Text encoding of CSV and DBF (default UTF-8 with BOM for CSV; CP949 for shapefiles, or UTF-8 with a warning when CP949 cannot hold a value). An explicit cp949 that cannot hold a value is a 400',
       }),
     });
 }
@@ -37,7 +38,13 @@ function exportRoute(def: CollectionDef) {
     request: { query: exportQuery(def) },
     responses: {
       200: {
-        description: 'The file (Content-Disposition: attachment)',
+        description:
+          'The file (Content-Disposition: attachment). `Warning` (299) says what it does not hold exactly: shapefile text cut to 254 bytes, or a shapefile written as UTF-8 because the default CP949 cannot hold some value; `X-Export-Encoding` gives the text encoding',
+        headers: z.object({
+          Warning: z.string().optional(),
+          'X-Export-Encoding': z.string().optional(),
+          'X-Feature-Count': z.string(),
+        }),
         content: {
           'application/geo+json': { schema: z.object({ type: z.literal('FeatureCollection') }).passthrough() },
           'text/csv': { schema: z.string() },
@@ -45,7 +52,8 @@ function exportRoute(def: CollectionDef) {
         },
       },
       400: {
-        description: 'A bad or unknown parameter, named in `errors`',
+        description:
+          'A bad or unknown parameter, named in `errors`; or encoding=cp949 asked for values CP949 cannot hold (each named by field and row)',
         content: { 'application/problem+json': { schema: Problem } },
       },
     },
@@ -76,6 +84,9 @@ export function exportRoutes({ db }: AppDeps) {
         'Content-Type': file.contentType,
         'Content-Disposition': `attachment; filename="${file.fileName}"`,
         'X-Feature-Count': String(file.count),
+        ...(file.encoding ? { 'X-Export-Encoding': file.encoding } : {}),
+        // what the file does not hold exactly (text cut to the DBF limit, a UTF-8 fallback), for the caller
+        ...(file.warnings.length ? { Warning: warningHeader(file.warnings) } : {}),
       }) as never;
     });
   }
