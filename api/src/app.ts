@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import { compress } from 'hono/compress';
 import { sessionMiddleware } from './auth/session.js';
 import type { AppDeps, AppEnv } from './context.js';
@@ -109,22 +110,23 @@ export function createApp(base: Omit<AppDeps, 'tiles'> & Partial<Pick<AppDeps, '
   });
 
   const root = path.relative(process.cwd(), deps.config.webDistDir) || '.';
-  if (fs.existsSync(path.join(deps.config.webDistDir, 'index.html'))) {
-    const page = webPage(deps);
-    app.get('/', page);
-    app.get('/index.html', page);
-    app.use('/assets/*', async (c, next) => {
-      await next();
-      if (c.res.ok) c.res.headers.set('Cache-Control', 'public, max-age=31536000, immutable');
-    });
-    // the build writes .br/.gz beside each asset (web/vite.config.ts), sent as they are to browsers that accept
-    // them; compress() is the fallback for a build without them
-    app.use('/assets/*', compress());
-    app.use('/*', serveStatic({ root, precompressed: true }));
-    app.get('*', page);
-  } else {
-    app.get('/', (c) => c.text('The web app is not built: run `npm run build:web` (npm start does it).', 503));
-  }
+  // web/dist may be built while the server runs (scripts/start.ts): until then the page says so (503, Retry-After)
+  const page = webPage(deps);
+  app.get('/', page);
+  app.get('/index.html', page);
+  app.use('/assets/*', async (c, next) => {
+    await next();
+    if (c.res.ok) c.res.headers.set('Cache-Control', 'public, max-age=31536000, immutable');
+  });
+  // the build writes .br/.gz beside each asset (web/vite.config.ts), sent as they are to browsers that accept
+  // them; compress() is the fallback for a build without them
+  app.use('/assets/*', compress());
+  let statics: MiddlewareHandler | undefined; // made once the folder exists (serveStatic warns about a missing root)
+  app.use('/*', (c, next) => {
+    statics ??= fs.existsSync(deps.config.webDistDir) ? serveStatic({ root, precompressed: true }) : undefined;
+    return statics ? statics(c, next) : next();
+  });
+  app.get('*', page);
   app.notFound((c) => handleError(ApiError.notFound(`No page ${c.req.path}`), c));
   return app;
 }

@@ -10,6 +10,28 @@ const firstViewItemsUrl = (id: string) => `/api/collections/${id}/items?limit=10
 /** The open fault reports drawn on the first view (web/src/lib/auth.ts `OPEN_REPORTS_URL`). */
 const OPEN_REPORTS_URL = '/api/reports/open.geojson';
 
+/** The page while web/dist has no build yet: it reloads itself every 5 s until the map is there. */
+const BEING_BUILT = `<!doctype html>
+<html lang="ko">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <meta http-equiv="refresh" content="5" />
+    <title>김포시 자산·시설물 지도 — 준비 중 / being built</title>
+  </head>
+  <body style="font-family: system-ui, sans-serif; max-width: 36rem; margin: 3rem auto; padding: 0 1rem; line-height: 1.5">
+    <h1 style="font-size: 1.3rem">지도를 준비하고 있습니다</h1>
+    <p>웹 앱을 빌드하는 중입니다. 잠시 후 새로 고침하세요 (이 페이지는 5초마다 다시 불러옵니다).</p>
+    <h1 lang="en" style="font-size: 1.3rem">The map is being built</h1>
+    <p lang="en">The web app is being built. Reload in a moment (this page reloads itself every 5 seconds).</p>
+    <p lang="en" style="color: #4b5563; font-size: 0.9rem">
+      Still here after a few minutes? <code>npm start</code> builds the web app; <code>npm run build:web</code> builds
+      it by hand. The API at <a href="/api">/api</a> is already up.
+    </p>
+  </body>
+</html>
+`;
+
 /**
  * The web app's page: the built `index.html` with a preload for every GeoJSON the map's first view draws, so
  * the browser fetches them while it downloads and runs the app's script rather than once the map exists. A
@@ -20,9 +42,9 @@ export function webPage({ db, config }: AppDeps) {
   const file = path.join(config.webDistDir, 'index.html');
   let cached: { mtimeMs: number; head: string; tail: string } | undefined;
 
-  function template(): { mtimeMs: number; head: string; tail: string } {
+  function template(): { mtimeMs: number; head: string; tail: string } | undefined {
     // a build in progress may have removed the file for a moment: the last one read serves meanwhile
-    if (cached && !fs.existsSync(file)) return cached;
+    if (!fs.existsSync(file)) return cached;
     const { mtimeMs } = fs.statSync(file);
     if (cached?.mtimeMs !== mtimeMs) {
       const html = fs.readFileSync(file, 'utf8');
@@ -47,7 +69,10 @@ export function webPage({ db, config }: AppDeps) {
   }
 
   return async (c: Context<AppEnv>) => {
-    const { head, tail } = template();
+    const page = template();
+    // not built yet: `npm start` builds it beside the starting server (scripts/start.ts)
+    if (!page) return c.html(BEING_BUILT, 503, { 'Retry-After': '5', 'Cache-Control': 'no-store' });
+    const { head, tail } = page;
     const links = (await firstViewUrls()).map(
       (u) => `\n    <link rel="preload" href="${u}" as="fetch" crossorigin="anonymous" />`,
     );
