@@ -46,16 +46,30 @@ function intEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number 
   return n;
 }
 
+/** What a PostgreSQL URL looks like, for messages. */
+const URL_FORM = 'postgres://user:password@host:5432/database';
+
+/**
+ * `url` when it is a `postgres://` or `postgresql://` URL (postgres.js parses the rest, several hosts included);
+ * otherwise an error naming the variable and the form expected. The value is not repeated: it may hold a password.
+ */
+function postgresUrl(name: string, url: string): string {
+  if (/^postgres(ql)?:\/\//i.test(url)) return url;
+  const unset = name === 'DATABASE_URL' ? ', or leave it unset for the embedded database' : '';
+  throw new Error(`${name} is not a PostgreSQL URL; expected ${URL_FORM}${unset}`);
+}
+
 /** Builds the configuration from defaults overridden by environment variables. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: intEnv(env, 'PORT', 8787),
     host: env.HOST || '0.0.0.0',
-    databaseUrl: env.DATABASE_URL || undefined,
+    databaseUrl: env.DATABASE_URL ? postgresUrl('DATABASE_URL', env.DATABASE_URL) : undefined,
     databaseReadUrls: (env.DATABASE_READ_URLS ?? '')
       .split(',')
       .map((s) => s.trim())
-      .filter(Boolean),
+      .filter(Boolean)
+      .map((u) => postgresUrl('DATABASE_READ_URLS', u)),
     dataDir: path.resolve(env.DATA_DIR || path.join(ROOT_DIR, '.data')),
     seedOnStart: env.SEED !== '0',
     sharedDataDir: path.resolve(env.SHARED_DATA_DIR || path.join(ROOT_DIR, '..', 'shared', 'data')),

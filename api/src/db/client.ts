@@ -1,14 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { postgis } from '@electric-sql/pglite-postgis';
+import type { PGlite } from '@electric-sql/pglite';
 import { Kysely } from 'kysely';
 import postgres from 'postgres';
 import type { Config } from '../config.js';
 import { StartupError } from '../errors.js';
-import { pgControlIntact } from './pg-control.js';
+import { dataFolderProblem } from './pg-control.js';
 import { PGliteDialect } from './pglite-dialect.js';
-import { DURABLE_START_PARAMS, DurableNodeFS } from './pglite-durable.js';
 import { PostgresPoolDialect } from './postgres-dialect.js';
 import { withPreparedStatements } from './prepared.js';
 import type { Database } from './schema.js';
@@ -59,14 +57,29 @@ function postgresClient(url: string, config: Config) {
   });
 }
 
+/**
+ * How long start-up waits for PostgreSQL's first answer. `connect_timeout` covers the TCP connect only: a port that
+ * accepts connections but never speaks PostgreSQL (another service, a half-dead proxy) would hang start-up.
+ */
+const FIRST_ANSWER_MS = 5_000;
+
 async function openPostgres(url: string, config: Config): Promise<Db> {
-  const client = postgresClient(url, config);
+  let client: postgres.Sql;
   try {
-    await client`select 1`;
+    client = postgresClient(url, config);
   } catch (err) {
-    await client.end({ timeout: 1 }).catch(() => {});
     throw new StartupError(
-      `cannot reach PostgreSQL at ${redact(url)} (${(err as Error).message}); check DATABASE_URL and that the server is running`,
+      `DATABASE_URL cannot be read (${(err as Error).message}); expected postgres://user:password@host:5432/database`,
+    );
+  }
+  try {
+    await withTimeout(client`select 1`, FIRST_ANSWER_MS);
+  } catch (err) {
+    await client.end({ timeout: 0 }).catch(() => {});
+    throw new StartupError(
+      err instanceof TimeoutError
+        ? `cannot reach PostgreSQL at ${redact(url)} (no answer within ${FIRST_ANSWER_MS / 1000} s: something there accepts connections but does not speak PostgreSQL); check that DATABASE_URL names the PostgreSQL server's host and port`
+        : `cannot reach PostgreSQL at ${redact(url)} (${(err as Error).message}); check DATABASE_URL and that the server is running`,
     );
   }
   const kysely = new Kysely<Database>({ dialect: new PostgresPoolDialect(client) });
@@ -205,12 +218,20 @@ function lockDataDir(dataDir: string): () => void {
 async function openPGlite(dataDir: string): Promise<Db> {
   const pgDir = path.join(dataDir, 'pgdata');
   const unlock = lockDataDir(dataDir);
+  // damage these read-only checks can see is refused before PGlite loads: at once, and with the folder untouched
+  const problem = dataFolderProblem(pgDir);
+  if (problem) {
+    unlock();
+    throw new StartupError(`the embedded database in ${pgDir} cannot be opened (${problem.cause}); ${problem.advice}`);
+  }
   let pg: PGlite;
   try {
-    if (fs.existsSync(pgDir) && fs.readdirSync(pgDir).length > 0 && !fs.existsSync(path.join(pgDir, 'PG_VERSION'))) {
-      throw new Error('PG_VERSION missing');
-    }
-    if (!pgControlIntact(pgDir)) throw new Error('global/pg_control fails its checksum');
+    // loaded only now: a start-up refused above (or one on PostgreSQL) does not wait for PGlite's modules
+    const [{ PGlite }, { postgis }, { DURABLE_START_PARAMS, DurableNodeFS }] = await Promise.all([
+      import('@electric-sql/pglite'),
+      import('@electric-sql/pglite-postgis'),
+      import('./pglite-durable.js'),
+    ]);
     pg = await withTimeout(
       PGlite.create({
         // fsync on, with a file system that really syncs: a commit is on disk when it returns (pglite-durable.ts)
@@ -245,9 +266,12 @@ async function openPGlite(dataDir: string): Promise<Db> {
   };
 }
 
+/** The rejection of `withTimeout` when time ran out. */
+class TimeoutError extends Error {}
+
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${ms / 1000} s`)), ms);
+    const timer = setTimeout(() => reject(new TimeoutError(`timed out after ${ms / 1000} s`)), ms);
     promise.then(
       (v) => {
         clearTimeout(timer);

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 
 /** CRC-32C (Castagnoli), the checksum PostgreSQL stores in `global/pg_control`. */
@@ -29,4 +30,82 @@ export function pgControlIntact(pgDir: string): boolean {
     if (crc32c(data.subarray(0, off)) === data.readUInt32LE(off)) return true;
   }
   return false;
+}
+
+/** Where PGlite's WebAssembly build of PostgreSQL lies (its version string is read from it). */
+function pgliteWasmFile(): string | undefined {
+  try {
+    // the package's main entry lies in dist/, beside pglite.wasm
+    return path.join(path.dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite')), 'pglite.wasm');
+  } catch {
+    return undefined;
+  }
+}
+
+let pgliteMajor: string | null | undefined;
+
+/**
+ * The major version of PostgreSQL in the PGlite this project pins (@electric-sql/pglite 0.5.8). A folder of that
+ * version passes at once; any other is checked against `pgliteMajorVersion()`, so an upgraded PGlite is never
+ * refused its own folders because of this constant.
+ */
+const PGLITE_MAJOR_SEEN = '18';
+
+/**
+ * The major version of the PostgreSQL that PGlite runs, read from the version string in its WebAssembly file
+ * (10 MB: a few hundred milliseconds on a busy machine, hence PGLITE_MAJOR_SEEN first). `null` when it cannot be
+ * read: the version check is then left to PostgreSQL.
+ */
+export function pgliteMajorVersion(): string | null {
+  if (pgliteMajor !== undefined) return pgliteMajor;
+  pgliteMajor = null;
+  const file = pgliteWasmFile();
+  if (!file || !fs.existsSync(file)) return pgliteMajor;
+  const wasm = fs.readFileSync(file);
+  for (let at = wasm.indexOf('PostgreSQL '); at >= 0; at = wasm.indexOf('PostgreSQL ', at + 1)) {
+    const m = /^PostgreSQL (\d+)\.\d+/.exec(wasm.subarray(at, at + 20).toString('latin1'));
+    if (m) {
+      pgliteMajor = m[1] as string;
+      break;
+    }
+  }
+  return pgliteMajor;
+}
+
+/** Why an embedded database folder cannot be opened, and what to do about it. */
+export interface DataFolderProblem {
+  cause: string;
+  advice: string;
+}
+
+const MOVE_ASIDE = 'move that folder aside to start afresh (the sample data reloads)';
+const DAMAGED = `it is corrupt: ${MOVE_ASIDE}, or restore it from a backup`;
+
+/**
+ * Cheap checks of a PostgreSQL data folder made earlier, before PGlite loads PostgreSQL (which takes seconds to
+ * find the same damage, and may write to the folder while it tries): the files every cluster has are there and
+ * its version is the one PGlite runs. Reads only. `undefined` when nothing is wrong, or for a new (absent or
+ * empty) folder, which PGlite creates.
+ */
+export function dataFolderProblem(pgDir: string): DataFolderProblem | undefined {
+  if (!fs.existsSync(pgDir) || fs.readdirSync(pgDir).length === 0) return undefined;
+  const file = (...parts: string[]) => path.join(pgDir, ...parts);
+  const entries = (dir: string) => (fs.existsSync(file(dir)) ? fs.readdirSync(file(dir)) : []);
+  if (!fs.existsSync(file('PG_VERSION'))) return { cause: 'PG_VERSION is missing', advice: DAMAGED };
+  const version = fs.readFileSync(file('PG_VERSION'), 'utf8').trim();
+  if (!/^\d+$/.test(version)) return { cause: 'PG_VERSION is damaged', advice: DAMAGED };
+  const major = version === PGLITE_MAJOR_SEEN ? version : pgliteMajorVersion();
+  if (major && version !== major) {
+    return {
+      cause: `it was made by PostgreSQL ${version}, and this server runs PostgreSQL ${major}`,
+      advice: `${MOVE_ASIDE}, or restore a backup made with PostgreSQL ${major} (to keep its data, dump it with PostgreSQL ${version} first)`,
+    };
+  }
+  if (!fs.existsSync(file('global', 'pg_control'))) return { cause: 'global/pg_control is missing', advice: DAMAGED };
+  if (!pgControlIntact(pgDir)) return { cause: 'global/pg_control fails its checksum', advice: DAMAGED };
+  if (!entries('pg_wal').some((f) => /^[0-9A-F]{24}$/.test(f))) {
+    return { cause: 'pg_wal holds no WAL segment', advice: DAMAGED };
+  }
+  if (entries('pg_xact').length === 0) return { cause: 'pg_xact, the commit log, is empty', advice: DAMAGED };
+  return undefined;
 }
