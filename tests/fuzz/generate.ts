@@ -343,8 +343,8 @@ export function* fuzzRequests(routes: RouteSpec[], count: number, seed: number):
       }
     }
     if (route.method === 'PUT' || route.method === 'PATCH' || route.method === 'DELETE') {
-      // never a usable If-Match: absent, garbage or stale
-      const im = r.pick([
+      // never a usable If-Match: absent (PUT/PATCH only: a DELETE without one deletes), garbage or stale
+      const picked = r.pick([
         '',
         '"garbage"',
         'W/"x"',
@@ -353,6 +353,7 @@ export function* fuzzRequests(routes: RouteSpec[], count: number, seed: number):
           .slice(0, 40)
           .replace(/[^\x20-\x7e]/g, ''),
       ]);
+      const im = route.method === 'DELETE' && (picked.trim() === '' || picked.trim() === '*') ? '"garbage"' : picked;
       if (im) headers['if-match'] = im;
       parts.push(`if-match ${JSON.stringify(im)}`);
     }
