@@ -219,8 +219,10 @@ describe.each(BACKENDS)('read API on %s', (backendName) => {
       seen.push(...page.features.map((f) => f.id));
       const next = page.links.find((l) => l.rel === 'next');
       if (next) expect(new URL(next.href).searchParams.get('facility')).toBe('road');
-      if (pages > 0) expect(page.links.find((l) => l.rel === 'prev')).toBeTruthy();
-      else expect(page.links.find((l) => l.rel === 'prev')).toBeUndefined();
+      const prev = page.links.find((l) => l.rel === 'prev');
+      if (pages > 0) expect(prev && new URL(prev.href).searchParams.get('offset')).toBe(String((pages - 1) * 100));
+      else expect(prev).toBeUndefined();
+      if (next) expect(new URL(next.href).searchParams.get('offset')).toBe(String((pages + 1) * 100));
       url = next?.href;
       pages++;
     }
@@ -233,6 +235,21 @@ describe.each(BACKENDS)('read API on %s', (backendName) => {
     expect(last.numberMatched).toBe(road);
     const beyond = await json(`/api/collections/update-lines/items?limit=10&offset=${total + 50}`);
     expect(beyond).toMatchObject({ numberMatched: total, numberReturned: 0 });
+    // 14 smart boards in pages of 7: the second page is the last, exactly full, so it has no next
+    const rels = (fc: Fc) => Object.fromEntries(fc.links.map((l) => [l.rel, new URL(l.href).searchParams]));
+    const first = await json('/api/collections/signage/items?kind=smart-board&limit=7');
+    expect(first).toMatchObject({ numberMatched: 14, numberReturned: 7 });
+    expect(rels(first).next?.get('offset')).toBe('7');
+    expect(rels(first).prev).toBeUndefined();
+    const second = await json('/api/collections/signage/items?kind=smart-board&limit=7&offset=7');
+    expect(second).toMatchObject({ numberMatched: 14, numberReturned: 7 });
+    expect(rels(second).next).toBeUndefined();
+    expect(rels(second).prev?.get('offset')).toBe('0');
+    expect(rels(second).prev?.get('kind')).toBe('smart-board');
+    // a page that does not start on a multiple of limit goes back to 0, not below
+    const odd = await json('/api/collections/signage/items?kind=smart-board&limit=7&offset=3');
+    expect(rels(odd).prev?.get('offset')).toBe('0');
+    expect(rels(odd).next?.get('offset')).toBe('10');
   });
 
   it.skipIf(reason)('filters by bbox, typed queryables and datetime', async () => {
@@ -291,6 +308,34 @@ describe.each(BACKENDS)('read API on %s', (backendName) => {
     expect(header?.endsWith('lon,lat')).toBe(true);
     expect(text).toContain('포수;포미');
     expect(rows.length).toBe(7);
+    // a CSV page carries its counts and links as headers (RFC 8288 Link), the same as the GeoJSON page's
+    const page = '/api/collections/update-lines/items?limit=100&offset=100&demo=true';
+    const geo = await json(page);
+    const csv = await b.request(`${page}&f=csv`);
+    expect(csv.headers.get('ogc-numbermatched')).toBe(String(geo.numberMatched));
+    expect(csv.headers.get('ogc-numberreturned')).toBe(String(geo.numberReturned));
+    const linked = Object.fromEntries(
+      [...(csv.headers.get('link') ?? '').matchAll(/<([^>]+)>; rel="([^"]+)"(?:; type="([^"]+)")?/g)].map((m) => [
+        m[2],
+        { url: new URL(m[1] as string), type: m[3] },
+      ]),
+    );
+    for (const rel of ['next', 'prev']) {
+      const g = new URL(geo.links.find((l) => l.rel === rel)?.href as string);
+      const c = linked[rel];
+      expect(c?.type, rel).toBe('text/csv');
+      expect(c?.url.searchParams.get('f'), rel).toBe('csv');
+      c?.url.searchParams.delete('f');
+      expect(c?.url.toString(), rel).toBe(g.toString());
+    }
+    expect(linked.prev?.url.searchParams.get('offset')).toBe('0');
+    expect(linked.next?.url.searchParams.get('offset')).toBe('200');
+    expect(linked.self?.url.pathname).toBe('/api/collections/update-lines/items');
+    // the CSV of the last page has no next
+    const lastCsv = await b.request('/api/collections/signage/items?kind=smart-board&limit=7&offset=7&f=csv');
+    expect(lastCsv.headers.get('link')).toContain('rel="prev"');
+    expect(lastCsv.headers.get('link')).not.toContain('rel="next"');
+    expect(lastCsv.headers.get('ogc-numberreturned')).toBe('7');
     const areas = await b.request('/api/collections/update-areas/items', { headers: { Accept: 'text/csv' } });
     expect(areas.headers.get('content-type')).toContain('text/csv');
     expect(await areas.text()).toContain('MULTIPOLYGON');
@@ -582,6 +627,22 @@ describe.each(BACKENDS)('read API on %s', (backendName) => {
         expect(body.detail).not.toMatch(/byte sequence|UTF8|0x00|encoding/i);
       }
       await problem(`${items}?colour=red&size=2`, 400, 'colour');
+      await problem(`${items}/1?colour=red`, 400, 'colour');
+      await problem(`${items}/1?limit=1`, 400, 'limit');
+      await problem(`${items}/1?f=csv`, 400, 'f');
+      // the JSON documents take f=json (OGC clients send it) and nothing else
+      for (const doc of [
+        '/api',
+        '/api/conformance',
+        '/api/collections',
+        '/api/collections/wifi',
+        '/api/collections/wifi/queryables',
+        '/api/openapi.json',
+      ]) {
+        await problem(`${doc}?colour=red`, 400, 'colour');
+        await problem(`${doc}?f=xml`, 400, 'f');
+        expect((await b.request(`${doc}?f=json`)).status, doc).toBe(200);
+      }
       await problem('/api/collections/update-areas/items?datetime=2024-01-01', 400, 'datetime');
       for (const dt of ['yesterday', '2024-13-01', '2024-02-30', '2024-05-01/2024-01-01', 'a/b/c']) {
         await problem(`${items}?datetime=${encodeURIComponent(dt)}`, 400, 'datetime');
@@ -602,18 +663,18 @@ describe.each(BACKENDS)('read API on %s', (backendName) => {
       expect(slash.status).toBe(301);
       expect(slash.headers.get('location')).toBe('/api/collections?x=1');
       expect((await b.request('/api/')).headers.get('location')).toBe('/api');
-      await problem('/api/collections/nope', 404);
-      await problem('/api/collections/nope/items', 404);
-      await problem('/api/collections/nope/items/1', 404);
-      await problem('/api/collections/nope/queryables', 404);
+      await problem('/api/collections/nope', 404, 'collectionId');
+      await problem('/api/collections/nope/items', 404, 'collectionId');
+      await problem('/api/collections/nope/items/1', 404, 'collectionId');
+      await problem('/api/collections/nope/queryables', 404, 'collectionId');
       for (const id of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
-        await problem(`/api/collections/${id}`, 404);
-        await problem(`/api/collections/${id}/items`, 404);
-        await problem(`/api/collections/${id}/items/1`, 404);
+        await problem(`/api/collections/${id}`, 404, 'collectionId');
+        await problem(`/api/collections/${id}/items`, 404, 'collectionId');
+        await problem(`/api/collections/${id}/items/1`, 404, 'collectionId');
         await problem(`/api/collections/${id}/export`, 404);
       }
       for (const id of ['999999', '0', 'abc', '1.5', '99999999999999', "1'--"]) {
-        await problem(`${items}/${encodeURIComponent(id)}`, 404);
+        await problem(`${items}/${encodeURIComponent(id)}`, 404, 'featureId');
       }
       for (const [q, field] of [
         ['lon=200&lat=37', 'lon'],

@@ -37,6 +37,8 @@ export function pageLinks(
 ): Link[] {
   const { limit, offset, returned, matched } = page;
   const geojson = 'application/geo+json';
+  // next and prev keep the request's own format (its `f`, or the Accept header a client sends again)
+  const pageType = page.format === 'csv' ? 'text/csv' : geojson;
   const links: Link[] = [
     { href: requestUrl, rel: 'self', type: page.format === 'csv' ? 'text/csv' : geojson, title: 'This page' },
     page.format === 'csv'
@@ -53,7 +55,7 @@ export function pageLinks(
     links.push({
       href: withParams(requestUrl, { offset: offset + limit, limit }),
       rel: 'next',
-      type: geojson,
+      type: pageType,
       title: 'Next page',
     });
   }
@@ -62,9 +64,18 @@ export function pageLinks(
     links.push({
       href: withParams(requestUrl, { offset: prev, limit }),
       rel: 'prev',
-      type: geojson,
+      type: pageType,
       title: 'Previous page',
     });
   }
   return links;
+}
+
+/**
+ * An RFC 8288 `Link` header value of some links (`<href>; rel="next"; type="text/csv"`), for answers whose body
+ * cannot carry them (CSV).
+ */
+export function linkHeader(links: readonly Link[]): string {
+  const quoted = (v: string) => `"${v.replace(/["\\]/g, (ch) => `\\${ch}`)}"`;
+  return links.map((l) => `<${l.href}>; rel=${quoted(l.rel)}${l.type ? `; type=${quoted(l.type)}` : ''}`).join(', ');
 }

@@ -3,7 +3,7 @@
  * f and the per-collection `{property}=value` filters), all derived from api/src/collections.ts.
  */
 import { z } from '@hono/zod-openapi';
-import { allProperties, type CollectionDef, type PropertyDef } from '../collections.js';
+import { allProperties, COLLECTIONS, type CollectionDef, type PropertyDef } from '../collections.js';
 import { ApiError } from '../errors.js';
 
 /** Output formats of items: GeoJSON (`json`/`geojson`) or CSV. */
@@ -198,6 +198,14 @@ export function itemsQuerySchema(def: CollectionDef) {
   return z.object(shape);
 }
 
+/**
+ * Query of the JSON documents (landing page, conformance, collections, queryables, the OpenAPI document): only
+ * `f=json`, which OGC API clients may send (GDAL, QGIS, pygeoapi-style links); anything else is a 400.
+ */
+export const documentQuerySchema = z.object({
+  f: z.enum(['json']).optional().openapi({ description: 'Output format: json (the only one offered)' }),
+});
+
 /** Throws 400 naming every query parameter the route does not know. */
 export function rejectUnknownParams(url: string, allowed: readonly string[]): void {
   const known = new Set(allowed);
@@ -209,4 +217,11 @@ export function rejectUnknownParams(url: string, allowed: readonly string[]): vo
       shown.map((field) => ({ field, message: 'unknown query parameter' })),
     );
   }
+}
+
+/** 404 for a collection id that is not one of the six, naming `collectionId`. */
+export function unknownCollectionError(id: string): ApiError {
+  return new ApiError(404, `No collection "${id.slice(0, 60)}"`, {
+    errors: [{ field: 'collectionId', message: `not a collection (${Object.keys(COLLECTIONS).join(', ')})` }],
+  });
 }

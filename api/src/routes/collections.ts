@@ -4,8 +4,8 @@ import { COLLECTIONS, type CollectionDef, getCollection } from '../collections.j
 import type { AppDeps } from '../context.js';
 import { collectionExtent } from '../db/queries/features.js';
 import type { Database } from '../db/schema.js';
-import { ApiError } from '../errors.js';
 import { apiUrl } from '../ogc/links.js';
+import { documentQuerySchema, rejectUnknownParams, unknownCollectionError } from '../ogc/params.js';
 import { queryablesSchema } from '../ogc/queryables.js';
 import { apiRouter } from '../router.js';
 
@@ -30,6 +30,11 @@ const Collection = z
 const Collections = z.object({ links: z.array(Link), collections: z.array(Collection) }).openapi('Collections');
 const Problem = z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string() }).passthrough();
 const notFound = { description: 'No such collection', content: { 'application/problem+json': { schema: Problem } } };
+const badRequest = {
+  description: 'An unknown query parameter or a bad `f`, named in `errors`',
+  content: { 'application/problem+json': { schema: Problem } },
+};
+const allowed = Object.keys(documentQuerySchema.shape);
 const IdParam = z.object({
   collectionId: z
     .string()
@@ -47,8 +52,10 @@ const listRoute = createRoute({
   operationId: 'getCollections',
   summary: 'The collections',
   tags: ['Capabilities'],
+  request: { query: documentQuerySchema },
   responses: {
     200: { description: 'Every collection with its extent', content: { 'application/json': { schema: Collections } } },
+    400: badRequest,
   },
 });
 const oneRoute = createRoute({
@@ -57,9 +64,10 @@ const oneRoute = createRoute({
   operationId: 'describeCollection',
   summary: 'One collection',
   tags: ['Capabilities'],
-  request: { params: IdParam },
+  request: { params: IdParam, query: documentQuerySchema },
   responses: {
     200: { description: 'The collection', content: { 'application/json': { schema: Collection } } },
+    400: badRequest,
     404: notFound,
   },
 });
@@ -69,19 +77,20 @@ const queryablesRoute = createRoute({
   operationId: 'getQueryables',
   summary: 'Properties usable as {property}=value filters (JSON Schema)',
   tags: ['Capabilities'],
-  request: { params: IdParam },
+  request: { params: IdParam, query: documentQuerySchema },
   responses: {
     200: {
       description: 'JSON Schema of the queryables',
       content: { 'application/schema+json': { schema: z.object({}).passthrough() } },
     },
+    400: badRequest,
     404: notFound,
   },
 });
 
 function known(id: string): CollectionDef {
   const def = getCollection(id);
-  if (!def) throw ApiError.notFound(`No collection "${id.slice(0, 60)}"`);
+  if (!def) throw unknownCollectionError(id);
   return def;
 }
 
@@ -132,6 +141,7 @@ async function describe(db: Kysely<Database>, def: CollectionDef, requestUrl: st
 export function collectionsRoutes({ db }: AppDeps) {
   const app = apiRouter();
   app.openapi(listRoute, async (c) => {
+    rejectUnknownParams(c.req.url, allowed);
     const u = (p: string) => apiUrl(c.req.url, p);
     // one query per collection, in parallel (PostgreSQL spreads them over the pool)
     const reader = db.reader();
@@ -149,10 +159,12 @@ export function collectionsRoutes({ db }: AppDeps) {
   });
   app.openapi(oneRoute, async (c) => {
     const def = known(c.req.valid('param').collectionId);
+    rejectUnknownParams(c.req.url, allowed);
     return c.json(await describe(db.reader(), def, c.req.url), 200);
   });
   app.openapi(queryablesRoute, (c) => {
     const def = known(c.req.valid('param').collectionId);
+    rejectUnknownParams(c.req.url, allowed);
     return c.body(JSON.stringify(queryablesSchema(def, c.req.url)), 200, {
       'Content-Type': 'application/schema+json',
     }) as never;

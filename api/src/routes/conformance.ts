@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../context.js';
+import { documentQuerySchema, rejectUnknownParams } from '../ogc/params.js';
 import { apiRouter } from '../router.js';
 
 /** Conformance classes this API implements. */
@@ -12,6 +13,7 @@ export const CONFORMS_TO = [
 ] as const;
 
 const Conformance = z.object({ conformsTo: z.array(z.string()) }).openapi('Conformance');
+const Problem = z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string() }).passthrough();
 
 const route = createRoute({
   method: 'get',
@@ -19,15 +21,23 @@ const route = createRoute({
   operationId: 'getConformance',
   summary: 'Conformance classes',
   tags: ['Capabilities'],
+  request: { query: documentQuerySchema },
   responses: {
     200: {
       description: 'The conformance classes implemented',
       content: { 'application/json': { schema: Conformance } },
+    },
+    400: {
+      description: 'An unknown query parameter or a bad `f`, named in `errors`',
+      content: { 'application/problem+json': { schema: Problem } },
     },
   },
 });
 
 /** `GET /api/conformance`. */
 export function conformanceRoutes(_deps: AppDeps) {
-  return apiRouter().openapi(route, (c) => c.json({ conformsTo: [...CONFORMS_TO] }, 200));
+  return apiRouter().openapi(route, (c) => {
+    rejectUnknownParams(c.req.url, Object.keys(documentQuerySchema.shape));
+    return c.json({ conformsTo: [...CONFORMS_TO] }, 200);
+  });
 }

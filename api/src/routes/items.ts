@@ -7,8 +7,15 @@ import { ApiError } from '../errors.js';
 import { wholeCollectionCache } from '../features/whole-collection-cache.js';
 import { featuresCsv } from '../ogc/csv.js';
 import { featureEtag, negotiate, notModified, weakEtag } from '../ogc/http.js';
-import { pageLinks } from '../ogc/links.js';
-import { filterValues, itemsQuerySchema, parseBbox, parseDatetime, rejectUnknownParams } from '../ogc/params.js';
+import { linkHeader, pageLinks } from '../ogc/links.js';
+import {
+  filterValues,
+  itemsQuerySchema,
+  parseBbox,
+  parseDatetime,
+  rejectUnknownParams,
+  unknownCollectionError,
+} from '../ogc/params.js';
 import { apiRouter } from '../router.js';
 
 export { parseBbox } from '../ogc/params.js';
@@ -38,6 +45,24 @@ const problem = (description: string) => ({
   content: { 'application/problem+json': { schema: Problem } },
 });
 
+/**
+ * Headers of an items page. A CSV page carries its paging in headers, as its body cannot: `Link` (RFC 8288: the
+ * same self, alternate, collection, next and prev links a GeoJSON page lists in `links`), `OGC-NumberMatched` and
+ * `OGC-NumberReturned` (the GeoJSON `numberMatched` and `numberReturned`).
+ */
+const PAGE_HEADERS = z.object({
+  ETag: z.string().openapi({ description: 'Weak entity tag of the page (If-None-Match answers 304)' }),
+  Link: z.string().optional().openapi({ description: 'CSV only: RFC 8288 links of the page (next, prev, self…)' }),
+  'OGC-NumberMatched': z
+    .string()
+    .optional()
+    .openapi({ description: 'CSV only: features matching the filters (numberMatched)' }),
+  'OGC-NumberReturned': z
+    .string()
+    .optional()
+    .openapi({ description: 'CSV only: features in this page (numberReturned)' }),
+});
+
 function listRoute(def: CollectionDef) {
   return createRoute({
     method: 'get',
@@ -50,7 +75,7 @@ function listRoute(def: CollectionDef) {
     responses: {
       200: {
         description: 'A page of features',
-        headers: z.object({ ETag: z.string() }),
+        headers: PAGE_HEADERS,
         content: { [GEOJSON]: { schema: FeatureCollection }, 'text/csv': { schema: z.string() } },
       },
       304: { description: 'Not modified (If-None-Match)' },
@@ -126,13 +151,6 @@ export function itemsRoutes({ db }: AppDeps) {
       const { numberMatched, features } = wholeAsked ? await whole.read(read, def, limit, load) : await load();
       const etag = weakEtag(format, c.req.url, numberMatched, ...features.map((f) => `${f.id}.${f.version}`));
       if (notModified(c.req.header('If-None-Match'), etag)) return c.body(null, 304, { ETag: etag }) as never;
-      if (format === 'csv') {
-        return c.body(featuresCsv(def, features as StoredFeatureWithText[]), 200, {
-          'Content-Type': 'text/csv; charset=utf-8',
-          'Content-Disposition': `attachment; filename="${def.id}.csv"`,
-          ETag: etag,
-        }) as never;
-      }
       const links = pageLinks(c.req.url, {
         limit,
         offset,
@@ -141,6 +159,17 @@ export function itemsRoutes({ db }: AppDeps) {
         collectionPath: `/api/collections/${def.id}`,
         format,
       });
+      if (format === 'csv') {
+        // a CSV body has no room for the page's counts and links: they travel as headers (see PAGE_HEADERS)
+        return c.body(featuresCsv(def, features as StoredFeatureWithText[]), 200, {
+          'Content-Type': 'text/csv; charset=utf-8',
+          'Content-Disposition': `attachment; filename="${def.id}.csv"`,
+          ETag: etag,
+          Link: linkHeader(links),
+          'OGC-NumberMatched': String(numberMatched),
+          'OGC-NumberReturned': String(features.length),
+        }) as never;
+      }
       const body = `{"type":"FeatureCollection","numberMatched":${numberMatched},"numberReturned":${features.length},"timeStamp":"${new Date().toISOString()}","links":${JSON.stringify(links)},"features":[${features.map((f) => f.json).join(',')}]}`;
       return c.body(body, 200, { 'Content-Type': GEOJSON, ETag: etag }) as never;
     });
@@ -151,7 +180,10 @@ export function itemsRoutes({ db }: AppDeps) {
       const raw = c.req.valid('param').featureId;
       const id = /^[1-9]\d{0,9}$/.test(raw) ? Number(raw) : Number.NaN;
       const feature = id <= 2147483647 ? await getFeature(reader(), def, id) : undefined;
-      if (!feature) throw ApiError.notFound(`No feature "${raw.slice(0, 40)}" in collection "${def.id}"`);
+      if (!feature) {
+        const detail = `No feature "${raw.slice(0, 40)}" in collection "${def.id}"`;
+        throw new ApiError(404, detail, { errors: [{ field: 'featureId', message: 'no such feature' }] });
+      }
       const etag = featureEtag(def.id, feature.id, feature.version);
       if (notModified(c.req.header('If-None-Match'), etag)) return c.body(null, 304, { ETag: etag }) as never;
       return c.body(feature.json, 200, { 'Content-Type': GEOJSON, ETag: etag }) as never;
@@ -161,7 +193,7 @@ export function itemsRoutes({ db }: AppDeps) {
   // Any other collection id: 404 naming it (a known id falls through to the routes above or to others' routes).
   const unknownCollection = async (c: Context<AppEnv>, next: () => Promise<void>) => {
     const id = c.req.param('collectionId') ?? '';
-    if (!getCollection(id)) throw ApiError.notFound(`No collection "${id.slice(0, 60)}"`);
+    if (!getCollection(id)) throw unknownCollectionError(id);
     await next();
   };
   app.get('/collections/:collectionId/items', unknownCollection);
