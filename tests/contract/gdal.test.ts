@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { type ServerType, serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLLECTION_IDS } from '../../api/src/collections.js';
+import { answerClientError, httpServerOptions } from '../../api/src/problem.js';
 import { BACKENDS, openBackend, skipReason, type TestBackend } from '../support/backends.js';
 
 const run = promisify(execFile);
@@ -30,7 +31,9 @@ describe.each(BACKENDS)('GDAL OAPIF client on %s', (backendName) => {
   beforeAll(async () => {
     if (reason) return;
     b = await openBackend(backendName);
-    server = serve({ fetch: b.app.fetch, port: 0, hostname: '127.0.0.1' });
+    // as api/src/server.ts serves the app
+    server = serve({ fetch: b.app.fetch, port: 0, hostname: '127.0.0.1', serverOptions: httpServerOptions });
+    server.on('clientError', answerClientError);
     await new Promise<void>((resolve) => server.once('listening', () => resolve()));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gimpo-gdal-'));
