@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../errors.js';
 import { negotiate, notModified, weakEtag } from './http.js';
-import { pageLinks } from './links.js';
+import { linkHeader, pageLinks } from './links.js';
 import { decimalParam, parseBbox, parseDatetime, withoutControls } from './params.js';
 
 const fieldOf = (fn: () => unknown) => {
@@ -163,5 +163,23 @@ describe('pageLinks', () => {
       pageLinks(url, { limit: 10, offset: 100, returned: 0, matched: 35, collectionPath: '/c', format: 'json' }),
     );
     expect(beyond.prev?.searchParams.get('offset')).toBe('25');
+  });
+  it("types a CSV page's next and prev as CSV, and writes them as an RFC 8288 Link header", () => {
+    const csv = `${url}&f=csv`;
+    const links = pageLinks(csv, {
+      limit: 10,
+      offset: 10,
+      returned: 10,
+      matched: 35,
+      collectionPath: '/c',
+      format: 'csv',
+    });
+    const next = links.find((l) => l.rel === 'next');
+    expect(next?.type).toBe('text/csv');
+    expect(new URL(next?.href as string).searchParams.get('f')).toBe('csv');
+    const header = linkHeader(links);
+    expect(header).toContain(`<${next?.href}>; rel="next"; type="text/csv"`);
+    expect(header.split(', <')).toHaveLength(links.length);
+    expect(linkHeader([{ href: 'http://h/x', rel: 'a"b' }])).toBe('<http://h/x>; rel="a\\"b"');
   });
 });
