@@ -275,6 +275,34 @@ describe.skipIf(reason)('web map in Chromium', () => {
     await close();
   });
 
+  it('marks a sample feature as demo/sample data in its popup details, and not a site the plan names', async () => {
+    const wifi = await sql<{ id: number; name: string; demo: boolean; lon: number; lat: number }>`
+      select id, name, demo, ST_X(geom) as lon, ST_Y(geom) as lat from wifi
+      where key in ('wifi-sample-cityhall', 'wifi-taesan-family-park') order by demo desc`.execute(
+      app.backend.db.kysely,
+    );
+    const [sample, planned] = wifi.rows;
+    expect(sample?.demo).toBe(true);
+    expect(planned?.demo).toBe(false);
+    const { page, close } = await openPage(browser);
+    const at = (f: { id: number; lon: number; lat: number }) =>
+      `#map=16.00/${f.lat.toFixed(5)}/${f.lon.toFixed(5)}&layers=wifi&sel=wifi:${f.id}`;
+    await gotoMap(page, `${app.url}${at(sample!)}`);
+    await expect.poll(() => page.locator('#detail-title').textContent()).toBe(sample!.name);
+    await expect.poll(() => page.locator('.maplibregl-popup .gm-popup-title').textContent()).toBe(sample!.name);
+    const mark = page.locator('aside.detail .mark.demo');
+    expect(await mark.count()).toBe(1);
+    expect(await mark.textContent()).toContain('예시 자료');
+    expect(await mark.getAttribute('title')).toBe('실제 조사 자료가 아닌 예시입니다');
+    await close();
+    const second = await openPage(browser);
+    await gotoMap(second.page, `${app.url}${at(planned!)}`);
+    await expect.poll(() => second.page.locator('#detail-title').textContent()).toBe(planned!.name);
+    expect(await second.page.locator('aside.detail .mark.demo').count()).toBe(0);
+    expect(await second.page.locator('aside.detail .mark.unverified').count()).toBe(1);
+    await second.close();
+  });
+
   it('measures a known length and area by keyboard, and Escape cancels', async () => {
     const { page, close } = await openPage(browser);
     await gotoMap(page, `${app.url}#map=15.00/37.60000/126.70000`);
