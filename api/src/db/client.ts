@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { Kysely } from 'kysely';
@@ -58,10 +59,50 @@ function postgresClient(url: string, config: Config) {
 }
 
 /**
- * How long start-up waits for PostgreSQL's first answer. `connect_timeout` covers the TCP connect only: a port that
- * accepts connections but never speaks PostgreSQL (another service, a half-dead proxy) would hang start-up.
+ * How long start-up waits for the server to answer PostgreSQL's first message. `connect_timeout` covers the TCP
+ * connect only: a port that accepts connections but never speaks PostgreSQL (another service, a half-dead
+ * proxy) would hang start-up.
  */
 const FIRST_ANSWER_MS = 5_000;
+/** How long start-up then waits for `select 1` from a server known to be PostgreSQL (it may just be busy). */
+const FIRST_QUERY_MS = 30_000;
+const CHECK_URL = "check that DATABASE_URL names the PostgreSQL server's host and port and that it is running";
+
+/**
+ * Whether the server at `url` answers like PostgreSQL: sends the 8-byte SSLRequest, which the server answers
+ * with one byte (`S` or `N`) before any authentication, and waits at most `ms`. `foreign` when something else
+ * answers (an HTTP server, say); `closed` when the connection is refused or closed without an answer; `silent`
+ * when nothing comes back in time. Socket URLs are not probed.
+ */
+export function probePostgres(
+  url: string,
+  ms: number,
+): Promise<'postgres' | 'foreign' | 'closed' | 'silent' | 'skipped'> {
+  let host: string;
+  let port: number;
+  try {
+    const u = new URL(url);
+    host = decodeURIComponent(u.hostname).replace(/^\[|\]$/g, '');
+    port = Number(u.port || 5432);
+  } catch {
+    return Promise.resolve('skipped');
+  }
+  if (!host || host.startsWith('/') || host.includes(',')) return Promise.resolve('skipped');
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (result: 'postgres' | 'foreign' | 'closed' | 'silent') => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(result);
+    };
+    const timer = setTimeout(() => done('silent'), ms);
+    // length 8, SSLRequest code 80877103
+    socket.on('connect', () => socket.write(Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f])));
+    socket.on('data', (b) => done(b[0] === 0x53 || b[0] === 0x4e || b[0] === 0x45 ? 'postgres' : 'foreign'));
+    socket.on('error', () => done('closed'));
+    socket.on('close', () => done('closed'));
+  });
+}
 
 async function openPostgres(url: string, config: Config): Promise<Db> {
   let client: postgres.Sql;
@@ -72,14 +113,24 @@ async function openPostgres(url: string, config: Config): Promise<Db> {
       `DATABASE_URL cannot be read (${(err as Error).message}); expected postgres://user:password@host:5432/database`,
     );
   }
-  try {
-    await withTimeout(client`select 1`, FIRST_ANSWER_MS);
-  } catch (err) {
+  const refuse = async (why: string) => {
     await client.end({ timeout: 0 }).catch(() => {});
-    throw new StartupError(
+    return new StartupError(`cannot reach PostgreSQL at ${redact(url)} (${why}); ${CHECK_URL}`);
+  };
+  const probe = await probePostgres(url, FIRST_ANSWER_MS);
+  if (probe === 'silent') {
+    throw await refuse(
+      `no answer within ${FIRST_ANSWER_MS / 1000} s: something there accepts connections but does not speak PostgreSQL`,
+    );
+  }
+  if (probe === 'foreign') throw await refuse('something else answers there, not PostgreSQL');
+  try {
+    await withTimeout(client`select 1`, FIRST_QUERY_MS);
+  } catch (err) {
+    throw await refuse(
       err instanceof TimeoutError
-        ? `cannot reach PostgreSQL at ${redact(url)} (no answer within ${FIRST_ANSWER_MS / 1000} s: something there accepts connections but does not speak PostgreSQL); check that DATABASE_URL names the PostgreSQL server's host and port`
-        : `cannot reach PostgreSQL at ${redact(url)} (${(err as Error).message}); check DATABASE_URL and that the server is running`,
+        ? `it accepted the connection but answered no query within ${FIRST_QUERY_MS / 1000} s`
+        : (err as Error).message,
     );
   }
   const kysely = new Kysely<Database>({ dialect: new PostgresPoolDialect(client) });
