@@ -58,6 +58,9 @@ describe.each(BACKENDS)('fuzz on %s', (backendName) => {
       const notProblem: string[] = [];
       const statuses = new Map<number, number>();
       const jobs = new Set<string>();
+      // signed-in requests the session check let through: without them the admin half would test nothing
+      let signedInPastAuth = 0;
+      let signedInTotal = 0;
       let n = 0;
       for (const q of fuzzRequests(routes, COUNT[backendName] as number, SEED)) {
         n++;
@@ -70,6 +73,10 @@ describe.each(BACKENDS)('fuzz on %s', (backendName) => {
           continue;
         }
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        if (q.signedIn && !q.path.startsWith('/api/auth/')) {
+          signedInTotal++;
+          if (res.status !== 401) signedInPastAuth++;
+        }
         const type = res.headers.get('content-type') ?? '';
         const text = q.method === 'HEAD' ? '' : await res.text();
         if (res.status >= 500) serverErrors.push(`${describeRequest(q)}: ${res.status} ${text.slice(0, 300)}`);
@@ -100,6 +107,10 @@ describe.each(BACKENDS)('fuzz on %s', (backendName) => {
         .join(' ');
       console.log(`fuzz on ${backendName}: ${n} requests over ${routes.length} routes (seed ${SEED}): ${summary}`);
       expect(n).toBe(COUNT[backendName]);
+      expect(
+        signedInPastAuth,
+        `${signedInPastAuth} of ${signedInTotal} signed-in requests past the session check`,
+      ).toBeGreaterThan(signedInTotal * 0.9);
       expect(serverErrors.slice(0, 15), `${serverErrors.length} answers ≥ 500`).toEqual([]);
       expect(notProblem.slice(0, 15), `${notProblem.length} /api errors not problem+json`).toEqual([]);
       expect(after).toEqual(before);

@@ -322,8 +322,9 @@ export function* fuzzRequests(routes: RouteSpec[], count: number, seed: number):
     const q = query(r, route.query);
     if (q) parts.push('query');
     const writes = !['GET', 'HEAD', 'OPTIONS', 'PROPFIND'].includes(route.method);
-    // about a third of the writes come from a signed-in admin, so validation past the session check is reached
-    const signedIn = writes && !route.path.includes('logout') && r.chance(0.35);
+    // about a third of the writes and a fifth of the reads come from a signed-in admin, so validation past the
+    // session check is reached, and the staff-only reads (audit, report queue, history, import jobs) are fuzzed
+    const signedIn = !route.path.includes('logout') && r.chance(writes ? 0.35 : 0.2);
     let body: FuzzRequest['body'];
     // (a GET or HEAD request cannot carry a body at all)
     if (writes || (route.method !== 'GET' && route.method !== 'HEAD' && r.chance(0.5))) {
