@@ -165,19 +165,30 @@ export async function runImport(db: Kysely<Database>, o: ImportOptions): Promise
           if (preview.length < (o.previewRows ?? 0))
             preview.push({ type: 'Feature', geometry: r.geometry, properties: { row: r.row, ...r.values } });
         }
-        if (!o.dryRun && (report.invalid === 0 || o.skipInvalid)) {
-          if (o.replace && replaceByRow) {
-            for (const f of new Set(rows.map((r) => String(r.values.facility)))) {
-              if (replaced.has(f)) continue;
-              replaced.add(f);
-              report.deleted += await deleteForReplace(trx, def, f);
-            }
-          }
-          report.inserted += (await insertBatch(trx, def, rows)).length;
-        }
-        report.dbMs = (report.dbMs ?? 0) + Math.round(performance.now() - t0);
         report.checkMs = (report.checkMs ?? 0) + Math.round(t1 - t0);
+        report.dbMs = (report.dbMs ?? 0) + Math.round(t1 - t0);
+        // the batch before this one has been written (its error, if any, surfaces here)
+        await writing;
+        if (!o.dryRun && (report.invalid === 0 || o.skipInvalid)) {
+          writing = write(rows);
+          writing.catch(() => {}); // handled: awaited at the next batch or at the end
+        }
         progress();
+      };
+      // each batch is written while the next is read and checked — on PostgreSQL the database works in its
+      // own process, beside the parser — with at most one write in flight, so memory stays flat
+      let writing: Promise<void> = Promise.resolve();
+      const write = async (rows: ImportRow[]) => {
+        const t = performance.now();
+        if (o.replace && replaceByRow) {
+          for (const f of new Set(rows.map((r) => String(r.values.facility)))) {
+            if (replaced.has(f)) continue;
+            replaced.add(f);
+            report.deleted += await deleteForReplace(trx, def, f);
+          }
+        }
+        report.inserted += (await insertBatch(trx, def, rows)).length;
+        report.dbMs = (report.dbMs ?? 0) + Math.round(performance.now() - t);
       };
 
       for await (const rec of source.records) {
@@ -236,6 +247,7 @@ export async function runImport(db: Kysely<Database>, o: ImportOptions): Promise
         if (batch.length >= BATCH_SIZE) await flush();
       }
       await flush();
+      await writing;
       if (staleAreas.size) {
         const n = [...staleAreas.values()].reduce((a, b) => a + b, 0);
         const ids = [...staleAreas.keys()].sort((a, b) => a - b);
