@@ -2,7 +2,9 @@
  * `npx tsx scripts/bench-import.ts [--backend pglite|postgres] [--rows 100000] [--url postgres://…]`: times
  * the import of a seeded synthetic Wi-Fi standard CSV (scripts/gen-wifi-csv.ts) into a fresh, migrated and
  * seeded database (a temp PGlite folder, or a temp PostgreSQL database it creates and drops), and reports
- * the peak resident memory of this process. Prints one JSON line. `benchImport()` is what `npm run bench` calls.
+ * rows/s and memory: the growth of resident memory and of the JS heap during the import (run it at two
+ * sizes: flat growth means the file is streamed, not read whole). Prints one JSON line. `npm run bench --
+ * import` runs this script as a child process per backend and size (a fresh process: its own peak memory).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -29,7 +31,19 @@ export interface ImportBenchResult {
   peakRssMb: number;
   /** Resident memory just before the import started (MB). */
   rssBeforeMb: number;
+  /** Highest resident memory sampled during the import (every 50 ms and after each batch), less `rssBeforeMb`. */
+  rssGrowthMb: number;
+  /** The same for the JavaScript heap plus external buffers, garbage not yet collected included. */
+  heapGrowthMb: number;
+  /**
+   * What the import holds: the JS heap plus external buffers right after a full GC, taken five times during
+   * the import (needs `node --expose-gc`; else -1), less the same before it. Flat with file size = streaming
+   * (what remains is the set of keys seen, for duplicates within the file: about 90 bytes a row).
+   */
+  retainedGrowthMb: number;
 }
+
+const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 /** Generates (or reuses) the CSV and imports it into a throwaway database of the backend. */
 export async function benchImport(
@@ -59,10 +73,39 @@ export async function benchImport(
   }
   const db = await startDatabase(config);
   try {
-    const rssBefore = process.memoryUsage().rss;
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    const m0 = process.memoryUsage();
+    const rssBefore = m0.rss;
+    const heapBefore = m0.heapUsed + m0.external;
+    let rssPeak = rssBefore;
+    let heapPeak = heapBefore;
+    const sample = () => {
+      const m = process.memoryUsage();
+      rssPeak = Math.max(rssPeak, m.rss);
+      heapPeak = Math.max(heapPeak, m.heapUsed + m.external);
+    };
+    let retainedPeak = heapBefore;
+    let lastGc = 0;
+    const gcEvery = Math.max(2000, Math.round(rows / 5)); // five samples a run, whatever its size
+    const onProgress = (p: { rows: number }) => {
+      sample();
+      if (!gc || p.rows - lastGc < gcEvery) return;
+      lastGc = p.rows;
+      gc();
+      const m = process.memoryUsage();
+      retainedPeak = Math.max(retainedPeak, m.heapUsed + m.external);
+    };
+    const timer = setInterval(sample, 50);
     const t0 = performance.now();
-    const report = await runImport(db.kysely, { collection: 'wifi', file, filter: { 설치시군구명: '김포시' } });
+    const report = await runImport(db.kysely, {
+      collection: 'wifi',
+      file,
+      filter: { 설치시군구명: '김포시' },
+      onProgress,
+    }).finally(() => clearInterval(timer));
     const seconds = (performance.now() - t0) / 1000;
+    sample();
     if (report.status !== 'loaded')
       throw new Error(`bench import ${report.status}: ${JSON.stringify(report.errors.slice(0, 3))}`);
     return {
@@ -76,6 +119,9 @@ export async function benchImport(
       rowsPerSecond: Math.round(report.inserted / seconds),
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       rssBeforeMb: Math.round(rssBefore / 1024 / 1024),
+      rssGrowthMb: mb(rssPeak - rssBefore),
+      heapGrowthMb: mb(heapPeak - heapBefore),
+      retainedGrowthMb: gc ? mb(retainedPeak - heapBefore) : -1,
     };
   } finally {
     await db.close();

@@ -21,7 +21,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
-import postgres from 'postgres';
 import { ROOT_DIR } from '../api/src/config.js';
 import {
   memoryMb,
@@ -337,53 +336,64 @@ async function benchStats(base: string): Promise<void> {
   }
 }
 
-/** Imports a seeded 10,000-point GeoJSON with `npm run import` into a copy of the bench database. */
+/**
+ * The import target of issue 7: a 100,000-row Wi-Fi standard CSV (CP949, scripts/gen-wifi-csv.ts) into a fresh
+ * database, ≤ 10 s on PostgreSQL and ≤ 60 s embedded, memory flat with file size. Runs scripts/bench-import.ts
+ * once per backend and size (BENCH_IMPORT_ROWS, default 20000,100000), each in a fresh process, and reports
+ * rows/s and the growth of resident memory and of the JS heap during the import at each size.
+ */
 async function benchImport(): Promise<void> {
-  const n = 10_000;
-  const rnd = seeded(7);
-  const features = Array.from({ length: n }, (_, i) => ({
-    type: 'Feature',
-    geometry: {
-      type: 'Point',
-      coordinates: [GIMPO.minx + rnd() * (GIMPO.maxx - GIMPO.minx), GIMPO.miny + rnd() * (GIMPO.maxy - GIMPO.miny)],
-    },
-    properties: {
-      name: `벤치 와이파이 ${i}`,
-      address: '경기도 김포시',
-      source: 'bench import (synthetic)',
-      installed_on: '2024-05',
-    },
-  }));
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gimpo-bench-import-'));
-  const file = path.join(dir, 'wifi.geojson');
-  fs.writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features }));
-  const copy = 'gimpo_bench_import';
+  const sizes = (process.env.BENCH_IMPORT_ROWS || '20000,100000').split(',').map(Number);
   const admin = new URL(BENCH_URL);
   admin.pathname = '/postgres';
-  const sqlc = postgres(admin.toString(), { max: 1, onnotice: () => {} });
-  try {
-    await sqlc.unsafe(`drop database if exists ${copy} with (force)`);
-    await sqlc.unsafe(`create database ${copy} template ${new URL(BENCH_URL).pathname.slice(1)}`);
-    const url = new URL(BENCH_URL);
-    url.pathname = `/${copy}`;
-    const started = performance.now();
-    const out = execFileSync(
-      path.join(ROOT_DIR, 'node_modules', '.bin', 'tsx'),
-      [path.join(ROOT_DIR, 'scripts', 'import.ts'), 'wifi', file, '--json'],
-      { cwd: ROOT_DIR, env: { ...process.env, DATABASE_URL: url.toString() }, stdio: ['ignore', 'pipe', 'ignore'] },
-    ).toString();
-    const secs = (performance.now() - started) / 1000;
-    const inserted = /"inserted"\s*:\s*(\d+)/.exec(out)?.[1] ?? '?';
-    rows.push({
-      area: 'import',
-      test: `GeoJSON, ${n.toLocaleString('en')} Wi-Fi points, npm run import (CLI, PostgreSQL)`,
-      result: `${secs.toFixed(1)} s (${Math.round(n / secs)} rows/s)`,
-      notes: `inserted ${inserted}; includes tsx start-up; into a copy of gimpo_bench (150k rows)`,
-    });
-  } finally {
-    await sqlc.unsafe(`drop database if exists ${copy} with (force)`).catch(() => {});
-    await sqlc.end();
-    fs.rmSync(dir, { recursive: true, force: true });
+  const targets = { postgres: 10, pglite: 60 } as const;
+  for (const backend of ['postgres', 'pglite'] as const) {
+    const results: Record<string, number | string>[] = [];
+    for (const n of sizes) {
+      log(`import: ${n.toLocaleString('en')} rows on ${backend}…`);
+      try {
+        const out = execFileSync(
+          process.execPath,
+          [
+            '--expose-gc',
+            '--import',
+            'tsx',
+            path.join(ROOT_DIR, 'scripts', 'bench-import.ts'),
+            '--backend',
+            backend,
+            '--rows',
+            String(n),
+            '--url',
+            admin.toString(),
+          ],
+          { cwd: ROOT_DIR, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 },
+        ).toString();
+        results.push(JSON.parse(out.trim().split('\n').pop() as string));
+      } catch (err) {
+        rows.push({
+          area: 'import',
+          test: `Wi-Fi standard CSV, ${n.toLocaleString('en')} rows, ${backend}`,
+          result: 'failed',
+          notes: String((err as Error).message).slice(0, 200),
+        });
+      }
+    }
+    const mem = results
+      .map(
+        (r) =>
+          `${Number(r.rows).toLocaleString('en')} rows: held +${r.retainedGrowthMb} MB after GC (peak JS heap +${r.heapGrowthMb} MB, RSS +${r.rssGrowthMb} MB)`,
+      )
+      .join('; ');
+    for (const r of results) {
+      const secs = Number(r.seconds);
+      const big = Number(r.rows) >= 100_000;
+      rows.push({
+        area: 'import',
+        test: `Wi-Fi standard CSV (CP949, ${(Number(r.fileBytes) / 1e6).toFixed(1)} MB), ${Number(r.rows).toLocaleString('en')} rows, runImport on ${backend === 'postgres' ? 'PostgreSQL' : 'PGlite (embedded)'}`,
+        result: `${secs.toFixed(1)} s (${Number(r.rowsPerSecond).toLocaleString('en')} rows/s)`,
+        notes: `inserted ${r.inserted}; database ${r.dbSeconds} s; memory during the import — ${mem}${big ? `; target ≤ ${targets[backend]} s: ${secs <= targets[backend] ? 'met' : 'NOT met'}` : ''}`,
+      });
+    }
   }
 }
 
@@ -479,10 +489,7 @@ async function main(): Promise<void> {
       if (http.some((s) => s !== 'web')) await benchMemory(server);
     });
   }
-  if (wanted.has('import')) {
-    prepareBenchDb();
-    await benchImport();
-  }
+  if (wanted.has('import')) await benchImport();
   if (wanted.has('bundle')) benchBundle();
   const load = os
     .loadavg()
