@@ -1,5 +1,5 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import { COLLECTIONS, type CollectionDef } from '../../collections.js';
+import { COLLECTIONS } from '../../collections.js';
 import type { Database } from '../schema.js';
 import { featureJson } from './features.js';
 
