@@ -496,6 +496,39 @@ describe.each(BACKENDS)('read API on %s', (backendName) => {
     },
   );
 
+  it.skipIf(reason)(
+    'polygons follow the right-hand rule of RFC 7946, whatever orientation they were stored in',
+    async () => {
+      // twice the signed area in lon/lat: > 0 for a counter-clockwise ring
+      const signed = (ring: number[][]) =>
+        ring.reduce((a, p, i) => {
+          const q = ring[(i + 1) % ring.length] as number[];
+          return a + (p[0] as number) * (q[1] as number) - (q[0] as number) * (p[1] as number);
+        }, 0);
+      // store one area clockwise on purpose
+      await sql`update update_areas set geom = ST_ForcePolygonCW(geom), version = version + 1 where id = (select min(id) from update_areas)`.execute(
+        b.db.kysely,
+      );
+      let rings = 0;
+      for (const id of ['update-areas', 'admin-areas']) {
+        const fc = await json<{ features: { geometry: { type: string; coordinates: number[][][][] } }[] }>(
+          `/api/collections/${id}/items?limit=1000`,
+        );
+        for (const f of fc.features) {
+          expect(f.geometry.type).toBe('MultiPolygon');
+          for (const polygon of f.geometry.coordinates) {
+            polygon.forEach((ring, k) => {
+              rings++;
+              if (k === 0) expect(signed(ring), `${id} exterior ring`).toBeGreaterThan(0);
+              else expect(signed(ring), `${id} hole`).toBeLessThan(0);
+            });
+          }
+        }
+      }
+      expect(rings).toBeGreaterThan(10);
+    },
+  );
+
   it.skipIf(reason)('bbox selects geometries that meet the box, not those whose envelope merely does', async () => {
     // 대곶면's bounding box overlaps this box, its outline does not (checked with ST_Intersects); 양촌읍 lies in it
     const fc = await json('/api/collections/admin-areas/items?bbox=126.60,37.60,126.61,37.61');

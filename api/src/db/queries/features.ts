@@ -37,8 +37,12 @@ export function featureJson(
     .map((p) => sql`${sql.lit(p.name)}, ${sql.ref(`${alias}.${p.name}`)}`);
   props.push(sql`'updated_at', ${sql.ref(`${alias}.updated_at`)}`);
   for (const [name, value] of extra) props.push(sql`${sql.lit(name)}, ${value}`);
+  // RFC 7946: exterior rings counter-clockwise, holes clockwise, whatever orientation a row was stored in
+  const geom = def.geometryTypes.some((t) => t.endsWith('Polygon'))
+    ? sql`ST_ForcePolygonCCW(${sql.ref(`${alias}.geom`)})`
+    : sql.ref(`${alias}.geom`);
   // concatenated as text: casting ST_AsGeoJSON to json would parse every geometry again
-  return sql<string>`('{"type":"Feature","id":' || ${sql.ref(`${alias}.id`)} || ',"geometry":' || ST_AsGeoJSON(${sql.ref(`${alias}.geom`)}, 7)
+  return sql<string>`('{"type":"Feature","id":' || ${sql.ref(`${alias}.id`)} || ',"geometry":' || ST_AsGeoJSON(${geom}, 7)
     || ',"properties":' || json_build_object(${sql.join(props)})::text || '}')`;
 }
 
