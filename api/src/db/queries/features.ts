@@ -100,14 +100,16 @@ export async function listFeatures<T extends boolean = false>(
       ? sql`, ST_AsText(t.geom) as wkt, ST_X(t.geom) as lon, ST_Y(t.geom) as lat`
       : sql`, ST_AsText(t.geom) as wkt, null::float8 as lon, null::float8 as lat`
     : sql``;
-  // the page is chosen first, so the JSON is built for its rows only (not for every match before the sort);
-  // the window count rides along, so a full page needs no second round trip for numberMatched
+  // the page's ids are chosen first, so the JSON is built for its rows only (not for every match before the
+  // sort), and the window count over the matches carries ids alone (not whole rows: a deep page of the 100,000
+  // national Wi-Fi rows took 0.8 s); the count rides along, so a full page needs no second round trip
   const rows = await sql<
     StoredFeatureWithText & { matched: number }
   >`select t.id, t.version, ${featureJson(def)} as json,
-      t.matched ${text}
-      from (select *, count(*) over ()::int as matched from ${table} t ${whereSql}
-        order by t.id limit ${q.limit} offset ${q.offset}) t order by t.id`.execute(db);
+      p.matched ${text}
+      from (select t.id, count(*) over ()::int as matched from ${table} t ${whereSql}
+        order by t.id limit ${q.limit} offset ${q.offset}) p
+      join ${table} t on t.id = p.id order by t.id`.execute(db);
   let numberMatched = rows.rows[0]?.matched;
   if (numberMatched === undefined) {
     // an empty page: past the end (count the matches) or nothing matches at all
