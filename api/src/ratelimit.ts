@@ -8,7 +8,14 @@
  * `app_secrets`), never as the raw address or name.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import {
+  hitRateLimit,
+  loadOrCreateSecret,
+  refundRateLimit,
+  resetRateLimit,
+  sweepRateLimits,
+} from './db/queries/rate-limits.js';
 import type { Database } from './db/schema.js';
 
 /** Settings of one limit. */
@@ -38,17 +45,7 @@ const secrets = new WeakMap<Kysely<Database>, Promise<string>>();
 function secretOf(db: Kysely<Database>): Promise<string> {
   let s = secrets.get(db);
   if (!s) {
-    // the first process to ask creates the key; everyone else (and every later start) reads that one
-    s = sql<{ value: string }>`with created as (
-        insert into app_secrets (name, value) values (${SECRET_NAME}, ${randomBytes(32).toString('hex')})
-        on conflict (name) do nothing returning value)
-      select value from created union all select value from app_secrets where name = ${SECRET_NAME}`
-      .execute(db)
-      .then((r) => {
-        const value = r.rows[0]?.value;
-        if (!value) throw new Error('rate-limit key missing from app_secrets');
-        return value;
-      });
+    s = loadOrCreateSecret(db, SECRET_NAME, randomBytes(32).toString('hex'));
     s.catch(() => secrets.delete(db));
     secrets.set(db, s);
   }
@@ -82,16 +79,7 @@ export class DbRateLimiter {
     const { scope, capacity, windowMs } = this.options;
     const hash = await this.hash(key);
     await this.sweep();
-    const window = sql`(${windowMs}::int * interval '1 millisecond')`;
-    const r = await sql<{ hits: number; retry_after: number }>`
-      insert into rate_limits as r (scope, key_hash, hits, reset_at)
-      values (${scope}, ${hash}, 1, now() + ${window})
-      on conflict (scope, key_hash) do update set
-        hits = case when r.reset_at <= now() then 1 else r.hits + 1 end,
-        reset_at = case when r.reset_at <= now() or r.hits + 1 = ${capacity}::int then now() + ${window}
-          else r.reset_at end
-      returning hits, greatest(1, ceil(extract(epoch from (reset_at - now()))))::int as retry_after`.execute(this.db);
-    const row = r.rows[0];
+    const row = await hitRateLimit(this.db, scope, hash, capacity, windowMs);
     if (!row) throw new Error('rate limit: the counter returned no row');
     return row.hits <= capacity ? { ok: true, retryAfter: 0 } : { ok: false, retryAfter: row.retry_after };
   }
@@ -99,14 +87,13 @@ export class DbRateLimiter {
   /** Gives back one attempt of `key` (an attempt that turned out not to count, e.g. a successful sign-in). */
   async refund(key: string): Promise<void> {
     const hash = await this.hash(key);
-    await sql`update rate_limits set hits = greatest(hits - 1, 0)
-      where scope = ${this.options.scope} and key_hash = ${hash}`.execute(this.db);
+    await refundRateLimit(this.db, this.options.scope, hash);
   }
 
   /** Forgets every attempt of `key` (after a successful sign-in, for its user name). */
   async reset(key: string): Promise<void> {
     const hash = await this.hash(key);
-    await sql`delete from rate_limits where scope = ${this.options.scope} and key_hash = ${hash}`.execute(this.db);
+    await resetRateLimit(this.db, this.options.scope, hash);
   }
 
   /** Deletes the expired rows of this scope, at most once per `SWEEP_EVERY_MS` in this process. */
@@ -114,6 +101,6 @@ export class DbRateLimiter {
     const t = Date.now();
     if (t < this.nextSweep) return;
     this.nextSweep = t + SWEEP_EVERY_MS;
-    await sql`delete from rate_limits where scope = ${this.options.scope} and reset_at < now()`.execute(this.db);
+    await sweepRateLimits(this.db, this.options.scope);
   }
 }

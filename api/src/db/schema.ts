@@ -139,6 +139,21 @@ export interface SeedLedgerTable {
   seeded_at: Generated<Stamp>;
 }
 
+/** Sign-in and report attempts counted per key (migration 012). */
+export interface RateLimitsTable {
+  scope: string;
+  /** Keyed hash of the address or user name, never the raw value. */
+  key_hash: string;
+  hits: number;
+  reset_at: Stamp;
+}
+
+/** Secrets the server creates once and keeps (the rate-limit hash key). */
+export interface AppSecretsTable {
+  name: string;
+  value: string;
+}
+
 /** The database as Kysely sees it. */
 export interface Database {
   wifi: WifiTable;
@@ -152,6 +167,8 @@ export interface Database {
   audit_log: AuditLogTable;
   seed_ledger: SeedLedgerTable;
   fault_reports: FaultReportsTable;
+  rate_limits: RateLimitsTable;
+  app_secrets: AppSecretsTable;
 }
 
 /** Names of the collection tables. */
