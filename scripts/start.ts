@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pidAlive } from '../api/src/db/client.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'web', 'dist');
@@ -45,15 +46,6 @@ function buildReason(): string | undefined {
   return changed ? `${changed} changed` : undefined;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Takes the build lock (another `npm start` of the same checkout may be building: it then swaps in the build
  * this process would have made) and removes what builds of dead processes left behind.
@@ -62,7 +54,8 @@ function takeBuildLock(): boolean {
   fs.mkdirSync(WORK, { recursive: true });
   for (const name of fs.readdirSync(WORK)) {
     const pid = Number(/^(?:out|old|lock)-(\d+)$/.exec(name)?.[1]);
-    if (pid && pid !== process.pid && !alive(pid)) fs.rmSync(path.join(WORK, name), { recursive: true, force: true });
+    if (pid && pid !== process.pid && !pidAlive(pid))
+      fs.rmSync(path.join(WORK, name), { recursive: true, force: true });
   }
   if (fs.readdirSync(WORK).some((name) => name.startsWith('lock-'))) return false;
   fs.writeFileSync(path.join(WORK, `lock-${process.pid}`), '');

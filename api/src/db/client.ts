@@ -225,7 +225,8 @@ export function redact(url: string): string {
   }
 }
 
-function pidAlive(pid: number): boolean {
+/** Whether a process with this id is running (one of another user counts). */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

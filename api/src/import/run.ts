@@ -6,7 +6,6 @@
 import path from 'node:path';
 import type { Geometry } from 'geojson';
 import type { Kysely } from 'kysely';
-import { sql } from 'kysely';
 import { allProperties, getCollection } from '../collections.js';
 import {
   adminAreaShapes,
@@ -270,7 +269,7 @@ export async function runImport(db: Kysely<Database>, o: ImportOptions): Promise
       // else to the area they fall in, by the rule of line imports
       if (def.id === 'update-areas') {
         const restored = o.replace ? await restoreAreaLinks(trx) : 0;
-        report.linesAssigned = restored + (await assignLinesToAreas(trx, sql`true`));
+        report.linesAssigned = restored + (await assignLinesToAreas(trx));
       }
       await auditImport(trx, def, o.user, {
         file: fileName,

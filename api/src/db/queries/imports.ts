@@ -135,13 +135,16 @@ export async function insertBatch(trx: Kysely<Database>, def: CollectionDef, row
 }
 
 /**
- * Assigns the update lines that `where` picks (alias `l`) and that have no area to the update area of their
+ * Assigns the update lines that `where` picks (alias `l`; all of them by default) and that have no area to the update area of their
  * facility holding most of each line (at least half of its length; on a tie the latest year, then the newest
  * area). Used for the lines of an update-lines import and, after an update-areas import, for every line
  * left without an area (a `--replace` of the areas empties `area_id` through the foreign key). Returns how
  * many lines were assigned.
  */
-export async function assignLinesToAreas(trx: Kysely<Database>, where: RawBuilder<unknown>): Promise<number> {
+export async function assignLinesToAreas(
+  trx: Kysely<Database>,
+  where: RawBuilder<unknown> = sql`true`,
+): Promise<number> {
   const r = await sql`with pick as (
       select l.id, (
         select a.id from update_areas a
